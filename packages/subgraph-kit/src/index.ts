@@ -1,0 +1,9 @@
+export {
+  createSubgraphServer,
+  type SubgraphContext,
+  type SubgraphServer,
+  type SubgraphServerOptions,
+} from './createSubgraphServer.ts';
+export { badUserInput, conflict, type ErrorCode, forbidden, notFound, unauthenticated } from './errors.ts';
+export { handleShutdownSignals } from './handleShutdownSignals.ts';
+export { requireRole } from './requireRole.ts';
