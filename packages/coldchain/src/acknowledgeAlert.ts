@@ -1,0 +1,5 @@
+import type { Acknowledgement, AcknowledgeOutcome, Alert } from './types.ts';
+
+export function acknowledgeAlert(_alert: Alert, _ack: Acknowledgement): AcknowledgeOutcome {
+  throw new Error('not implemented');
+}

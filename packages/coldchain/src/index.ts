@@ -1,0 +1,11 @@
+export { AlertAlreadyAcknowledgedError } from './AlertAlreadyAcknowledgedError.ts';
+export { acknowledgeAlert } from './acknowledgeAlert.ts';
+export { alertId } from './alertId.ts';
+export { applyEventToAlert } from './applyEventToAlert.ts';
+export { applyReading, REORDER_HORIZON } from './applyReading.ts';
+export { applyTick } from './applyTick.ts';
+export { compliance } from './compliance.ts';
+export { exposure } from './exposure.ts';
+export { initialState } from './initialState.ts';
+export { meanKineticTemperature } from './meanKineticTemperature.ts';
+export type * from './types.ts';
