@@ -1,0 +1,57 @@
+import { noise } from '../fleet/noise.ts';
+import { positionAt } from '../fleet/positionAt.ts';
+import type { VirtualSensor } from '../fleet/virtualSensor.ts';
+import { activeFaults, intoFaultMs, type Scenario } from '../scenarios/scenario.ts';
+import type { Plan, SensorReading } from './plan.ts';
+
+const minute = 60_000;
+
+/** What `sensor` measures at `tick`, faults included; null while a fault keeps it silent. */
+export function readingAt(plan: Plan, sensor: VirtualSensor, tick: number): SensorReading | null {
+  const elapsedMs = tick * plan.intervalMs;
+  const faults = activeFaults(plan.scenario, sensor.code, elapsedMs);
+  if (faults.some((fault) => fault.kind === 'silence' || fault.kind === 'late-batch')) return null;
+  return measure(plan.scenario, sensor, tick, elapsedMs, plan.originMs + elapsedMs, faults);
+}
+
+/** The measurement alone, ignoring silence: what a buffering sensor recorded while offline. */
+export function measuredAt(plan: Plan, sensor: VirtualSensor, tick: number): SensorReading {
+  const elapsedMs = tick * plan.intervalMs;
+  return measure(
+    plan.scenario,
+    sensor,
+    tick,
+    elapsedMs,
+    plan.originMs + elapsedMs,
+    activeFaults(plan.scenario, sensor.code, elapsedMs),
+  );
+}
+
+function measure(
+  scenario: Scenario,
+  sensor: VirtualSensor,
+  tick: number,
+  elapsedMs: number,
+  atMs: number,
+  faults: ReturnType<typeof activeFaults>,
+): SensorReading {
+  const { thermal } = sensor;
+  let temperatureC = thermal.setpointC + thermal.swingC * noise(sensor.code, tick);
+  let humidityBumpPct = 0;
+  for (const fault of faults) {
+    const into = intoFaultMs(scenario, fault, elapsedMs);
+    if (fault.kind === 'door-open') {
+      const shape = Math.sin((Math.PI * into) / (fault.forMinutes * minute));
+      // Never below max + 0.5 while the door is open, so the whole window is an excursion.
+      temperatureC = thermal.maxC + 0.5 + Math.max(0, fault.peakAboveMaxC - 0.5) * shape;
+      humidityBumpPct = 10 * shape;
+    } else if (fault.kind === 'freezer-failure') {
+      temperatureC = Math.min(thermal.ambientC, temperatureC + (fault.riseCPerMinute * into) / minute);
+    }
+  }
+  const humidityPct = sensor.humidity
+    ? sensor.humidity.setpointPct + sensor.humidity.swingPct * noise(`${sensor.code}/rh`, tick) + humidityBumpPct
+    : null;
+  const { location, status } = positionAt(sensor.placement, elapsedMs);
+  return { code: sensor.code, entity: sensor.entity, atMs, seq: tick + 1, temperatureC, humidityPct, location, status };
+}
