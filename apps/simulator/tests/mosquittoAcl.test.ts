@@ -1,0 +1,164 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const mosquittoDir = resolve(import.meta.dirname, '../../../mosquitto');
+const passwords = {
+  bridge: 'bridge-pw',
+  simulator: 'simulator-pw',
+  health: 'health-pw',
+  'BOX-0001': 'one',
+  'BOX-0002': 'two',
+};
+
+/** A second Mosquitto on an ephemeral port, running the repository's mosquitto.conf, acl and make-passwords.sh. */
+async function startBroker(): Promise<{ url: string; stop(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bst-mosquitto-'));
+  execFileSync('sh', [join(mosquittoDir, 'make-passwords.sh'), join(dir, 'passwords')], {
+    env: {
+      ...process.env,
+      MQTT_BRIDGE_PASSWORD: passwords.bridge,
+      MQTT_SIMULATOR_PASSWORD: passwords.simulator,
+      MQTT_HEALTH_PASSWORD: passwords.health,
+      MQTT_DEVICES: `BOX-0001:${passwords['BOX-0001']} BOX-0002:${passwords['BOX-0002']}`,
+    },
+    stdio: 'pipe',
+  });
+  const port = await freePort();
+  const conf = readFileSync(join(mosquittoDir, 'mosquitto.conf'), 'utf8')
+    .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
+    .replace('/mosquitto/auth/passwords', join(dir, 'passwords'))
+    .replace('/mosquitto/config/acl', join(mosquittoDir, 'acl'))
+    .replace('/mosquitto/data/', `${dir}/`);
+  expect(conf).toContain(`listener ${port} 127.0.0.1`);
+  writeFileSync(join(dir, 'mosquitto.conf'), conf);
+  // Started as root, Mosquitto drops to its own user, which must be able to write its persistence file.
+  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'mosquitto'])), 0);
+
+  const broker: ChildProcess = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  await new Promise<void>((ready, fail) => {
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes(' running')) ready();
+    };
+    broker.stdout?.on('data', onData);
+    broker.stderr?.on('data', onData);
+    broker.once('exit', (code) => fail(new Error(`mosquitto exited with ${code}:\n${log}`)));
+    setTimeout(() => fail(new Error(`mosquitto did not start:\n${log}`)), 5000);
+  });
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    stop() {
+      broker.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('mosquitto/ (auth and ACL of the production broker)', () => {
+  let broker: Awaited<ReturnType<typeof startBroker>>;
+  const clients: MqttClient[] = [];
+  const login = async (username?: keyof typeof passwords, options: IClientOptions = {}) => {
+    const client = await connectAsync(broker.url, {
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+      connectTimeout: 3000,
+      ...(username ? { username, password: passwords[username] } : {}),
+      ...options,
+    });
+    clients.push(client);
+    return client;
+  };
+  const inbox = (client: MqttClient) => {
+    const topics: string[] = [];
+    client.on('message', (topic) => topics.push(topic));
+    return topics;
+  };
+
+  beforeAll(async () => {
+    broker = await startBroker();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.endAsync(true)));
+    broker?.stop();
+  });
+
+  it('refuses anonymous clients', async () => {
+    await expect(login()).rejects.toThrow(/not authorized|not authorised/i);
+  });
+
+  it('refuses a device with the wrong password', async () => {
+    await expect(login('BOX-0001', { password: 'guess' })).rejects.toThrow(/bad user name or password|not authori/i);
+  });
+
+  it("lets a device publish its own readings but not another device's", async () => {
+    const bridge = await login('bridge');
+    const heard = inbox(bridge);
+    await bridge.subscribeAsync('bio_supply/#', { qos: 1 });
+    const box1 = await login('BOX-0001');
+
+    await expect(
+      box1.publishAsync('bio_supply/telemetry/box/BOX-0002', '{"temperature":4}', { qos: 1 }),
+    ).rejects.toThrow(/not authorized/i);
+    await box1.publishAsync('bio_supply/telemetry/sample/SAMPLE-0001', '{"temperature":4}', { qos: 1 }).catch(() => {});
+    await box1.publishAsync('bio_supply/telemetry/box/BOX-0001', '{"temperature":4}', { qos: 1 });
+    await box1.publishAsync('bio_supply/updates/box/BOX-0001', '{"status":"idle"}', { qos: 1 });
+
+    await expect.poll(() => heard.length).toBe(2);
+    expect(heard).toEqual(['bio_supply/telemetry/box/BOX-0001', 'bio_supply/updates/box/BOX-0001']);
+  });
+
+  it('lets only the bridge read all telemetry, also as a shared subscription', async () => {
+    // Mosquitto grants a wildcard subscription, then withholds every message the ACL does not let the user read.
+    const box2 = await login('BOX-0002');
+    const overheard = inbox(box2);
+    await box2.subscribeAsync('bio_supply/#', { qos: 1 });
+
+    const bridge = await login('bridge');
+    const heard = inbox(bridge);
+    const [granted] = await bridge.subscribeAsync('$share/bridge/bio_supply/#', { qos: 1 });
+    expect(granted?.qos).toBe(1);
+    const box1 = await login('BOX-0001');
+    await box1.publishAsync('bio_supply/telemetry/box/BOX-0001', '{"temperature":5}', { qos: 1 });
+    await box2.publishAsync('bio_supply/telemetry/box/BOX-0002', '{"temperature":5}', { qos: 1 });
+
+    await expect.poll(() => heard).toEqual(['bio_supply/telemetry/box/BOX-0001', 'bio_supply/telemetry/box/BOX-0002']);
+    expect(overheard).toEqual([]);
+  });
+
+  it("lets the simulator publish every sensor's telemetry, and nothing else", async () => {
+    const bridge = await login('bridge');
+    const heard = inbox(bridge);
+    await bridge.subscribeAsync('bio_supply/#', { qos: 1 });
+    const simulator = await login('simulator');
+    await simulator.publishAsync('bio_supply/telemetry/box/BOX-0002', '{"temperature":5}', { qos: 1 });
+    await simulator.publishAsync('bio_supply/updates/sample/SAMPLE-0009', '{"temperature":5}', { qos: 1 });
+    await expect(simulator.publishAsync('bio_supply/commands/box/BOX-0002', '{}', { qos: 1 })).rejects.toThrow(
+      /not authorized/i,
+    );
+    await expect
+      .poll(() => heard)
+      .toEqual(['bio_supply/telemetry/box/BOX-0002', 'bio_supply/updates/sample/SAMPLE-0009']);
+  });
+
+  it('acknowledges the healthcheck user', async () => {
+    const health = await login('health');
+    await expect(health.publishAsync('health/ping', '', { qos: 1 })).resolves.toBeDefined();
+  });
+});
