@@ -1,0 +1,9 @@
+export {
+  AuthenticationError,
+  type AuthOptions,
+  anonymousViewer,
+  createTokenVerifier,
+  identityFromClaims,
+  type TokenVerifier,
+} from './createTokenVerifier.ts';
+export { issueDevTokens, signToken } from './issueDevTokens.ts';

@@ -1,0 +1,8 @@
+export {
+  checkOperationLimits,
+  defaultOperationLimits,
+  measureOperation,
+  type OperationLimits,
+  type OperationMeasure,
+} from './checkOperationLimits.ts';
+export { useOperationLimits } from './useOperationLimits.ts';

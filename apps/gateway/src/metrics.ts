@@ -1,0 +1,75 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface GatewayMetrics {
+  registry: Registry;
+  requests: Counter<'operation_type'>;
+  errors: Counter<'operation_type'>;
+  latency: Histogram<'operation_type'>;
+  activeSubscriptions: Gauge<'transport'>;
+  upstreamSubscriptions: Gauge;
+}
+
+/** One registry per gateway instance, so two gateways in one process (tests) never share counters. */
+export function createGatewayMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const labelNames = ['operation_type'] as const;
+  return {
+    registry,
+    requests: new Counter({
+      name: 'bst_gateway_requests_total',
+      help: 'GraphQL operations',
+      labelNames,
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'bst_gateway_errors_total',
+      help: 'GraphQL operations answered with errors',
+      labelNames,
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'bst_gateway_request_duration_seconds',
+      help: 'Time to answer a GraphQL operation',
+      labelNames,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    activeSubscriptions: new Gauge({
+      name: 'bst_gateway_subscriptions',
+      help: 'Client subscriptions currently open',
+      labelNames: ['transport'] as const,
+      registers: [registry],
+    }),
+    upstreamSubscriptions: new Gauge({
+      name: 'bst_gateway_upstream_subscriptions',
+      help: 'Subscriptions open to subgraphs (shared by clients with the same operation and scope)',
+      registers: [registry],
+    }),
+  };
+}
+
+/** Apollo Server plugin counting operations, errors and latency by operation type (unknown when parsing failed). */
+export function useMetrics<TContext extends BaseContext>(metrics: GatewayMetrics): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      const stopTimer = metrics.latency.startTimer();
+      let operationType = 'unknown';
+      return {
+        async didResolveOperation({ operation }) {
+          operationType = operation?.operation ?? 'unknown';
+        },
+        async willSendResponse({ response, errors }) {
+          const labels = { operation_type: operationType };
+          metrics.requests.inc(labels);
+          const failed =
+            (errors?.length ?? 0) > 0 ||
+            (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
+          if (failed) metrics.errors.inc(labels);
+          stopTimer(labels);
+        },
+      };
+    },
+  };
+}

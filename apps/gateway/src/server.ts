@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway, type GatewayConfig, type SupergraphSdlUpdateFunction } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { gatewaySecretFromEnv } from '@bst/identity';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { AuthenticationError, type AuthOptions, createTokenVerifier } from './auth/index.ts';
+import { checkReadiness } from './checkReadiness.ts';
+import { type GatewayContext, IdentityForwardingDataSource } from './IdentityForwardingDataSource.ts';
+import { defaultOperationLimits, type OperationLimits, useOperationLimits } from './limits/index.ts';
+import { createGatewayMetrics, type GatewayMetrics, useMetrics } from './metrics.ts';
+import { type LoadedSupergraph, loadSupergraph } from './supergraph/loadSupergraph.ts';
+
+/** The logger Apollo Gateway and Apollo Server accept (debug, info, warn, error). */
+export type Logger = NonNullable<GatewayConfig['logger']>;
+
+export interface GatewayOptions {
+  supergraphPath: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  /** Per-subgraph URL overrides, by the subgraph's name in the supergraph. */
+  subgraphUrls?: Record<string, string>;
+  auth: AuthOptions;
+  /** Secret that seals the identity for subgraphs; defaults to GATEWAY_SHARED_SECRET / the dev secret. */
+  sharedSecret?: string;
+  limits?: Partial<OperationLimits>;
+  maxBodyBytes?: number;
+  logger?: Logger;
+}
+
+export interface Gateway {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  url: string;
+  httpServer: Server;
+  metrics: GatewayMetrics;
+  /** The supergraph currently served. */
+  supergraph(): LoadedSupergraph;
+  /** Re-reads the supergraph file and serves it; a file that does not load keeps the current one and throws. */
+  reload(): Promise<void>;
+  /** Drains HTTP and closes every socket; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const quietLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: (message) => console.warn(message),
+  error: (message) => console.error(message),
+};
+
+function graphqlErrorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const sharedSecret = options.sharedSecret ?? gatewaySecretFromEnv();
+  const limits = { ...defaultOperationLimits, ...options.limits };
+  const urlOverrides = options.subgraphUrls ?? {};
+  const readSupergraph = () => loadSupergraph(readFileSync(options.supergraphPath, 'utf8'), urlOverrides);
+  let current = readSupergraph();
+  let updateApolloGateway: SupergraphSdlUpdateFunction | undefined;
+
+  const verify = createTokenVerifier(options.auth);
+  const metrics = createGatewayMetrics();
+  const app = express();
+  const httpServer = createServer(app);
+
+  const gateway = new ApolloGateway({
+    logger: options.logger ?? quietLogger,
+    supergraphSdl: async ({ update }) => {
+      updateApolloGateway = update;
+      return { supergraphSdl: current.sdl };
+    },
+    buildService: ({ name, url }) =>
+      new IdentityForwardingDataSource(name, urlOverrides[name] ?? url ?? '', sharedSecret),
+  });
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: true,
+    logger: options.logger ?? quietLogger,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      useMetrics<GatewayContext>(metrics),
+      useOperationLimits<GatewayContext>(limits),
+    ],
+  });
+  await server.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const readiness = await checkReadiness(current.subgraphs, sharedSecret);
+    res.status(readiness.ready ? 200 : 503).json(readiness);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: options.maxBodyBytes ?? 100 * 1024 }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        try {
+          return { identity: await verify(req.headers.authorization) };
+        } catch (error) {
+          if (!(error instanceof AuthenticationError)) throw error;
+          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+      },
+    }),
+  );
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const type = (error as { type?: string } | null)?.type;
+    if (type === 'entity.too.large') {
+      res
+        .status(413)
+        .json(
+          graphqlErrorBody(`request body exceeds ${options.maxBodyBytes ?? 100 * 1024} bytes`, 'PAYLOAD_TOO_LARGE'),
+        );
+      return;
+    }
+    if (type === 'entity.parse.failed') {
+      res.status(400).json(graphqlErrorBody('request body is not valid JSON', 'BAD_REQUEST'));
+      return;
+    }
+    next(error);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 4000, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    httpServer,
+    metrics,
+    supergraph: () => current,
+    async reload() {
+      const next = readSupergraph();
+      if (next.sdl === current.sdl) return;
+      current = next;
+      updateApolloGateway?.(next.sdl);
+    },
+    stop() {
+      stopping ??= server.stop();
+      return stopping;
+    },
+  };
+}
