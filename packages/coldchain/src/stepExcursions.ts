@@ -1,0 +1,212 @@
+import { alertId } from './alertId.ts';
+import type { AlertEvent, ExcursionKind, Excursions, Run, Severity, StorageProfile } from './types.ts';
+
+const MINUTE = 60_000;
+
+const labels: Record<ExcursionKind, { metric: string; unit: string; side: string }> = {
+  TEMPERATURE_HIGH: { metric: 'Temperature', unit: '°C', side: 'above' },
+  TEMPERATURE_LOW: { metric: 'Temperature', unit: '°C', side: 'below' },
+  HUMIDITY_HIGH: { metric: 'Humidity', unit: '%', side: 'above' },
+  HUMIDITY_LOW: { metric: 'Humidity', unit: '%', side: 'below' },
+};
+
+/**
+ * Advances the excursion state of one entity by one reading, in event-time order.
+ * Returns the same object when nothing changed, so the common in-range reading allocates nothing.
+ * Events are pushed to `events` when given (a replay that only rebuilds state passes null).
+ */
+export function stepExcursions(
+  excursions: Excursions,
+  at: number,
+  temperatureC: number | null,
+  humidityPct: number | null,
+  profile: StorageProfile,
+  events: AlertEvent[] | null,
+): Excursions {
+  const runs = excursions.runs;
+  if (
+    runs.TEMPERATURE_HIGH === undefined &&
+    runs.TEMPERATURE_LOW === undefined &&
+    runs.HUMIDITY_HIGH === undefined &&
+    runs.HUMIDITY_LOW === undefined &&
+    inside(temperatureC, profile.minTempC, profile.maxTempC) &&
+    inside(humidityPct, profile.minHumidityPct, profile.maxHumidityPct)
+  ) {
+    return excursions;
+  }
+  const next: Excursions = { runs: { ...runs }, closedBudgetMs: excursions.closedBudgetMs };
+  if (temperatureC !== null) {
+    track(next, 'TEMPERATURE_HIGH', temperatureC, at, profile.maxTempC, profile.hysteresisC, profile, events);
+    track(next, 'TEMPERATURE_LOW', temperatureC, at, profile.minTempC, profile.hysteresisC, profile, events);
+  }
+  if (humidityPct !== null) {
+    track(next, 'HUMIDITY_HIGH', humidityPct, at, profile.maxHumidityPct, profile.hysteresisPct, profile, events);
+    track(next, 'HUMIDITY_LOW', humidityPct, at, profile.minHumidityPct, profile.hysteresisPct, profile, events);
+  }
+  escalate(next, at, at, profile, events, false);
+  return next;
+}
+
+/** Escalates open excursions that, measured at `until`, outlast maxExcursionMinutes or exhaust the budget. */
+export function escalate(
+  excursions: Excursions,
+  until: number,
+  at: number,
+  profile: StorageProfile,
+  events: AlertEvent[] | null,
+  byTick: boolean,
+): boolean {
+  let changed = false;
+  const runs = excursions.runs;
+  for (const kind of excursionKinds) {
+    const run = runs[kind];
+    if (run === undefined || run.severity !== 'WARNING') continue;
+    const reason = escalationReason(excursions, run, until, profile);
+    if (reason === null) continue;
+    const escalated: Run = { ...run, severity: 'CRITICAL' };
+    if (byTick) escalated.escalatedByTick = true;
+    runs[kind] = escalated;
+    changed = true;
+    events?.push(event('ESCALATED', escalated, at, 'CRITICAL', `${describe(run)}: ${reason}`));
+  }
+  return changed;
+}
+
+export const excursionKinds: readonly ExcursionKind[] = [
+  'TEMPERATURE_HIGH',
+  'TEMPERATURE_LOW',
+  'HUMIDITY_HIGH',
+  'HUMIDITY_LOW',
+];
+
+export function isTemperature(kind: ExcursionKind): boolean {
+  return kind === 'TEMPERATURE_HIGH' || kind === 'TEMPERATURE_LOW';
+}
+
+/** Out of range is strictly beyond a limit; a missing limit never is. */
+export function inside(value: number | null, min: number | null, max: number | null): boolean {
+  return value === null || ((min === null || value >= min) && (max === null || value <= max));
+}
+
+/** Temperature excursion time spent so far, ended excursions plus open ones measured at `until`. */
+export function budgetUsedMs(excursions: Excursions, until: number): number {
+  let used = excursions.closedBudgetMs;
+  const { TEMPERATURE_HIGH: high, TEMPERATURE_LOW: low } = excursions.runs;
+  if (high?.severity) used += until - high.startedAt;
+  if (low?.severity) used += until - low.startedAt;
+  return used;
+}
+
+function track(
+  next: Excursions,
+  kind: ExcursionKind,
+  value: number,
+  at: number,
+  limit: number | null,
+  hysteresis: number,
+  profile: StorageProfile,
+  events: AlertEvent[] | null,
+): void {
+  if (limit === null) return;
+  const high = kind === 'TEMPERATURE_HIGH' || kind === 'HUMIDITY_HIGH';
+  const out = high ? value > limit : value < limit;
+  const run = next.runs[kind];
+  if (run === undefined) {
+    if (!out) return;
+    const started: Run = { kind, startedAt: at, lastAt: at, peakValue: value, severity: null };
+    next.runs[kind] = started;
+    confirm(next, started, at, value, profile, events);
+    return;
+  }
+  const recovered = high ? value <= limit - hysteresis : value >= limit + hysteresis;
+  if (recovered) {
+    delete next.runs[kind];
+    const ended: Run = { ...run, lastAt: at };
+    if (ended.severity === null) {
+      // A run that ends having lasted the delay was an excursion all along: raise and clear it together.
+      if (at - run.startedAt < profile.excursionDelaySeconds * 1000) return;
+      ended.severity = severityAtRaise(next, ended, at, profile);
+      events?.push(event('RAISED', ended, at, ended.severity, raisedMessage(ended), value));
+    }
+    if (isTemperature(kind)) next.closedBudgetMs += at - run.startedAt;
+    const minutes = round2((at - run.startedAt) / MINUTE);
+    events?.push(event('CLEARED', ended, at, ended.severity, `${describe(ended)} ended after ${minutes} min`, value));
+    return;
+  }
+  const peakValue = out && (high ? value > run.peakValue : value < run.peakValue) ? value : run.peakValue;
+  const continued: Run = { ...run, lastAt: at, peakValue };
+  next.runs[kind] = continued;
+  if (continued.severity === null) confirm(next, continued, at, value, profile, events);
+}
+
+function confirm(
+  next: Excursions,
+  run: Run,
+  at: number,
+  value: number,
+  profile: StorageProfile,
+  events: AlertEvent[] | null,
+): void {
+  if (at - run.startedAt < profile.excursionDelaySeconds * 1000) return;
+  run.severity = severityAtRaise(next, run, at, profile);
+  events?.push(event('RAISED', run, at, run.severity, raisedMessage(run), value));
+}
+
+function severityAtRaise(excursions: Excursions, run: Run, at: number, profile: StorageProfile): Severity {
+  return escalationReason(excursions, run, at, profile) === null ? 'WARNING' : 'CRITICAL';
+}
+
+function escalationReason(excursions: Excursions, run: Run, until: number, profile: StorageProfile): string | null {
+  const lasted = until - run.startedAt;
+  if (lasted > profile.maxExcursionMinutes * MINUTE) {
+    return `lasted ${round2(lasted / MINUTE)} min, longer than ${profile.maxExcursionMinutes} min`;
+  }
+  if (isTemperature(run.kind)) {
+    // A run being raised is not yet counted among open excursions, so add it here.
+    const used = budgetUsedMs(excursions, until) + (run.severity === null || !isOpen(excursions, run) ? lasted : 0);
+    if (used > profile.excursionBudgetMinutes * MINUTE) {
+      return `excursion budget of ${profile.excursionBudgetMinutes} min exhausted (${round2(used / MINUTE)} min used)`;
+    }
+  }
+  return null;
+}
+
+function isOpen(excursions: Excursions, run: Run): boolean {
+  return excursions.runs[run.kind] === run && run.severity !== null;
+}
+
+function event(
+  transition: AlertEvent['transition'],
+  run: Run,
+  at: number,
+  severity: Severity,
+  message: string,
+  value?: number,
+): AlertEvent {
+  const e: AlertEvent = {
+    transition,
+    alertId: alertId(run.kind, run.startedAt),
+    kind: run.kind,
+    severity,
+    at,
+    startedAt: run.startedAt,
+    peakValue: run.peakValue,
+    message,
+  };
+  if (value !== undefined) e.value = value;
+  return e;
+}
+
+function raisedMessage(run: Run): string {
+  const { metric, unit, side } = labels[run.kind];
+  return `${metric} ${side} range: ${run.peakValue} ${unit}`;
+}
+
+function describe(run: Run): string {
+  const { metric, side } = labels[run.kind];
+  return `${metric} ${side} range (peak ${run.peakValue} ${labels[run.kind].unit})`;
+}
+
+export function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

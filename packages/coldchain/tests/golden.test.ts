@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  type AlertEvent,
+  applyReading,
+  applyTick,
+  compliance,
+  initialState,
+  type MonitorState,
+  type Reading,
+  type StorageProfile,
+} from '../src/index.ts';
+
+const MINUTE = 60_000;
+const dir = join(import.meta.dirname, 'golden');
+
+interface ReadingStep {
+  m: number;
+  t: number | null;
+  h?: number | null;
+  accepted?: 'applied' | 'duplicate' | 'late';
+}
+interface TickStep {
+  tick: number;
+}
+interface Scenario {
+  statement: string;
+  profile: string;
+  overrides?: Partial<StorageProfile>;
+  steps: (ReadingStep | TickStep)[];
+  events?: string[];
+  sameAsSorted?: boolean;
+  live?: { at: number; temperatureC: number | null };
+  window: { since: number; until: number };
+  compliance: Record<string, unknown>;
+}
+
+const profiles = JSON.parse(readFileSync(join(dir, 'profiles.json'), 'utf8')) as Record<string, StorageProfile>;
+const scenarios = readdirSync(dir)
+  .filter((f) => f.endsWith('.json') && f !== 'profiles.json')
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Scenario);
+
+const readingOf = (s: ReadingStep): Reading => ({ at: s.m * MINUTE, temperatureC: s.t, humidityPct: s.h ?? null });
+const minutes = (ms: number | null) => (ms === null ? null : ms / MINUTE);
+const describeEvent = (e: AlertEvent) =>
+  `${minutes(e.at)} ${e.transition} ${e.kind} ${e.severity} since ${minutes(e.startedAt)}`;
+
+function run(profile: StorageProfile, steps: Scenario['steps']) {
+  let state: MonitorState = initialState();
+  const events: AlertEvent[] = [];
+  const accepted: string[] = [];
+  for (const step of steps) {
+    if ('tick' in step) {
+      const outcome = applyTick(state, step.tick * MINUTE, profile);
+      state = outcome.state;
+      events.push(...outcome.events);
+    } else {
+      const outcome = applyReading(state, readingOf(step), profile);
+      state = outcome.state;
+      events.push(...outcome.events);
+      accepted.push(step.accepted ?? 'applied', outcome.accepted);
+    }
+  }
+  return { state, events, accepted };
+}
+
+describe('golden scenarios', () => {
+  it('covers every scenario file', () => expect(scenarios.length).toBeGreaterThanOrEqual(20));
+
+  for (const scenario of scenarios) {
+    it(scenario.statement, () => {
+      const profile = { ...profiles[scenario.profile]!, ...scenario.overrides };
+      const { state, events, accepted } = run(profile, scenario.steps);
+
+      for (let i = 0; i < accepted.length; i += 2) expect(accepted[i + 1], `reading ${i / 2}`).toBe(accepted[i]);
+      if (scenario.events) expect(events.map(describeEvent)).toEqual(scenario.events);
+      if (scenario.live) {
+        expect({ at: minutes(state.latestAt), temperatureC: state.live.temperatureC }).toEqual(scenario.live);
+      }
+      if (scenario.sameAsSorted) {
+        const sorted = scenario.steps
+          .filter((s): s is ReadingStep => 'm' in s)
+          .sort((a, b) => a.m - b.m)
+          .map(({ accepted: _, ...s }) => s);
+        expect(state).toEqual(run(profile, sorted).state);
+      }
+
+      const readings = scenario.steps.filter((s): s is ReadingStep => 'm' in s).map(readingOf);
+      const window = { since: scenario.window.since * MINUTE, until: scenario.window.until * MINUTE };
+      const figures = compliance(readings, profile, window);
+      const shown = {
+        ...figures,
+        excursions: figures.excursions.map((e) => ({
+          ...e,
+          startedAt: minutes(e.startedAt),
+          endedAt: minutes(e.endedAt),
+        })),
+      };
+      expect(shown).toMatchObject(scenario.compliance);
+    });
+  }
+});
