@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** "lat,lng" with lat in [-90, 90] and lng in [-180, 180]; the same pattern is in schema/asyncapi.yaml. */
+export const geolocationPattern =
+  /^\s*-?(?:90(?:\.0+)?|[1-8]?\d(?:\.\d+)?)\s*,\s*-?(?:180(?:\.0+)?|(?:1[0-7]\d|[1-9]?\d)(?:\.\d+)?)\s*$/;
+
+/** The largest MQTT message the bridge accepts (bytes); larger ones are dead-lettered unparsed. */
+export const maxPayloadBytes = 64 * 1024;
+/** Readings in one batch message (a device uploading after a gap). */
+export const maxBatchReadings = 1000;
+/** Event times further ahead of the bridge's clock than this are rejected as a broken device clock. */
+export const maxFutureSkewMs = 5 * 60 * 1000;
+
+const measurementKeys = ['temperature', 'humidity', 'geolocation', 'lat', 'status'] as const;
+
+/** One device reading as published on the original's topics. Unknown extra fields are ignored. */
+export const readingPayloadSchema = z
+  .object({
+    temperature: z.number().min(-273.15).max(1000).nullable().optional(),
+    humidity: z.number().min(0).max(100).nullable().optional(),
+    timestamp: z.iso.datetime({ offset: true }).optional(),
+    ts: z.number().int().min(0).optional(),
+    geolocation: z.string().regex(geolocationPattern, 'geolocation must be "lat,lng" within range').optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+    status: z.string().min(1).max(64).optional(),
+    seq: z.number().int().min(0).optional(),
+  })
+  .refine((r) => measurementKeys.some((key) => r[key] !== undefined), 'a reading carries no measurement')
+  .refine((r) => (r.lat === undefined) === (r.lng === undefined), 'lat and lng come together')
+  .refine((r) => !(r.timestamp !== undefined && r.ts !== undefined), 'give timestamp or ts, not both')
+  .refine((r) => !(r.geolocation !== undefined && r.lat !== undefined), 'give geolocation or lat/lng, not both');
+
+/** A message is one reading or a batch (JSON array) of readings. */
+export const messagePayloadSchema = z.union([
+  readingPayloadSchema,
+  z.array(readingPayloadSchema).min(1).max(maxBatchReadings),
+]);
+
+export type ReadingPayload = z.infer<typeof readingPayloadSchema>;

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { maxFutureSkewMs, maxPayloadBytes, messagePayloadSchema, type ReadingPayload } from './readingPayload.ts';
+import { type DeviceTopic, parseDeviceTopic } from './topic.ts';
+
+/** A reading as the bridge trusts it after validation: times are epoch ms, values may be missing (null). */
+export interface DeviceReading {
+  at: number;
+  receivedAt: number;
+  temperatureC: number | null;
+  humidityPct: number | null;
+  lat?: number;
+  lng?: number;
+  status?: string;
+  seq?: number;
+}
+
+export type RejectionReason = 'unknown_topic' | 'oversize' | 'bad_json' | 'invalid_payload' | 'future_time';
+
+export type ValidatedMessage =
+  | { ok: true; topic: DeviceTopic; readings: DeviceReading[] }
+  | { ok: false; reason: RejectionReason; detail: string };
+
+function reject(reason: RejectionReason, detail: string): ValidatedMessage {
+  return { ok: false, reason, detail };
+}
+
+function toDeviceReading(payload: ReadingPayload, receivedAt: number): DeviceReading {
+  const at = payload.timestamp !== undefined ? Date.parse(payload.timestamp) : (payload.ts ?? receivedAt);
+  const reading: DeviceReading = {
+    at,
+    receivedAt,
+    temperatureC: payload.temperature ?? null,
+    humidityPct: payload.humidity ?? null,
+  };
+  if (payload.geolocation !== undefined) {
+    const [lat, lng] = payload.geolocation.split(',').map(Number) as [number, number];
+    reading.lat = lat;
+    reading.lng = lng;
+  } else if (payload.lat !== undefined && payload.lng !== undefined) {
+    reading.lat = payload.lat;
+    reading.lng = payload.lng;
+  }
+  if (payload.status !== undefined) reading.status = payload.status;
+  if (payload.seq !== undefined) reading.seq = payload.seq;
+  return reading;
+}
+
+/** The one place where an MQTT message is judged: topic shape, size, JSON, payload schema, clock skew. */
+export function validateMessage(
+  topic: string,
+  payload: Uint8Array,
+  receivedAt: number,
+  prefix: string,
+): ValidatedMessage {
+  const deviceTopic = parseDeviceTopic(topic, prefix);
+  if (!deviceTopic)
+    return reject(
+      'unknown_topic',
+      `topic "${topic.slice(0, 200)}" is not ${prefix}/{telemetry|updates}/{box|sample}/{code}`,
+    );
+  if (payload.byteLength > maxPayloadBytes)
+    return reject('oversize', `${payload.byteLength} bytes > ${maxPayloadBytes}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+  } catch (error) {
+    return reject('bad_json', error instanceof Error ? error.message : String(error));
+  }
+  const parsed = messagePayloadSchema.safeParse(json);
+  if (!parsed.success) return reject('invalid_payload', z.prettifyError(parsed.error).slice(0, 500));
+  const payloads = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+  const readings = payloads.map((p) => toDeviceReading(p, receivedAt));
+  const future = readings.find((r) => r.at > receivedAt + maxFutureSkewMs);
+  if (future) return reject('future_time', `event time ${new Date(future.at).toISOString()} is more than 5 min ahead`);
+  return { ok: true, topic: deviceTopic, readings };
+}
