@@ -16,14 +16,15 @@ export function applyEventToAlert(alert: Alert | undefined, event: AlertEvent): 
     acknowledgedBy: null,
     note: null,
     peakValue: null,
-    message: event.message,
+    message: messageOf(event.kind, event.severity, null),
   };
-  const peakValue = event.peakValue ?? record.peakValue;
+  const peakValue = peakOf(record, event);
   switch (event.transition) {
     case 'RAISED':
-      return { ...record, severity: higher(record.severity, event.severity), peakValue, message: record.message };
-    case 'ESCALATED':
-      return { ...record, severity: higher(record.severity, event.severity), peakValue, message: event.message };
+    case 'ESCALATED': {
+      const severity = higher(record.severity, event.severity);
+      return { ...record, severity, peakValue, message: messageOf(record.kind, severity, peakValue) };
+    }
     case 'CLEARED':
       return {
         ...record,
@@ -31,6 +32,7 @@ export function applyEventToAlert(alert: Alert | undefined, event: AlertEvent): 
         endedAt: record.endedAt ?? event.at,
         peakValue,
         severity: higher(record.severity, event.severity),
+        message: messageOf(record.kind, higher(record.severity, event.severity), peakValue),
       };
     case 'ACKNOWLEDGED':
       if (record.acknowledgedAt !== null) return record;
@@ -42,6 +44,28 @@ export function applyEventToAlert(alert: Alert | undefined, event: AlertEvent): 
         note: event.note ?? null,
       };
   }
+}
+
+/** The worst value seen: events may arrive in any order, so take the extreme rather than the latest. */
+function peakOf(record: Alert, event: AlertEvent): number | null {
+  const value = event.peakValue;
+  if (value === undefined) return record.peakValue;
+  if (record.peakValue === null) return value;
+  const low = record.kind === 'TEMPERATURE_LOW' || record.kind === 'HUMIDITY_LOW';
+  return low ? Math.min(value, record.peakValue) : Math.max(value, record.peakValue);
+}
+
+/** Derived from the record alone, so the message does not depend on which event arrived last. */
+function messageOf(kind: Alert['kind'], severity: Alert['severity'], peakValue: number | null): string {
+  const peak = peakValue === null ? '' : ` (peak ${peakValue} ${kind.startsWith('HUMIDITY') ? '%' : '°C'})`;
+  const what: Record<Alert['kind'], string> = {
+    TEMPERATURE_HIGH: 'Temperature above range',
+    TEMPERATURE_LOW: 'Temperature below range',
+    HUMIDITY_HIGH: 'Humidity above range',
+    HUMIDITY_LOW: 'Humidity below range',
+    SENSOR_OFFLINE: 'Sensor silent for longer than allowed',
+  };
+  return `${what[kind]}${peak}${severity === 'CRITICAL' ? ', critical' : ''}`;
 }
 
 const rank = { INFO: 0, WARNING: 1, CRITICAL: 2 } as const;
