@@ -1,0 +1,3 @@
+export { dashboardFile, serveDashboardAsset } from './dashboardAssets.ts';
+export { proxyHttp, proxyUpgrade } from './proxyToGateway.ts';
+export { type Dashboard, type DashboardOptions, startDashboard } from './startDashboard.ts';
