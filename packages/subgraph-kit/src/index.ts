@@ -7,3 +7,4 @@ export {
 export { badUserInput, conflict, type ErrorCode, forbidden, notFound, unauthenticated } from './errors.ts';
 export { handleShutdownSignals } from './handleShutdownSignals.ts';
 export { requireRole } from './requireRole.ts';
+export { DateTimeScalar, JSONScalar } from './scalars.ts';

@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import { createSubgraphServer } from '@bst/subgraph-kit';
+import { sql } from 'drizzle-orm';
+import type { CoreContext } from './context.ts';
+import { createCoreSchema } from './createCoreSchema.ts';
+import { type Database, openDatabase } from './db/index.ts';
+import { seedDemoData } from './db/seed.ts';
+import { createLoaders } from './loaders/createLoaders.ts';
+import { createRepositories } from './repositories/index.ts';
+
+export interface CoreSubgraphOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** postgres:// URL; without it the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data directory; omitted means in memory. */
+  pgliteDir?: string;
+  gatewaySecret?: string;
+  /** Seed the demo data (idempotent). */
+  seed?: boolean;
+  /** Sees every SQL statement (tests count them). */
+  onQuery?: (query: string, params: unknown[]) => void;
+}
+
+export interface CoreSubgraph {
+  url: string;
+  httpServer: Server;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+/** Migrates, optionally seeds, and serves the core subgraph in this process. */
+export async function startCoreSubgraph(options: CoreSubgraphOptions = {}): Promise<CoreSubgraph> {
+  const database = await openDatabase({
+    url: options.databaseUrl,
+    pgliteDir: options.pgliteDir,
+    onQuery: options.onQuery,
+  });
+  try {
+    await database.migrate();
+    const repos = createRepositories(database.db);
+    if (options.seed) await seedDemoData(repos);
+    const server = await createSubgraphServer<CoreContext>({
+      schema: createCoreSchema(),
+      port: options.port ?? 0,
+      host: options.host,
+      gatewaySecret: options.gatewaySecret,
+      context: ({ identity }) => ({ identity, repos, loaders: createLoaders(repos) }),
+      health: async () => {
+        await database.db.execute(sql`select 1`);
+      },
+    });
+    return {
+      url: server.url,
+      httpServer: server.httpServer,
+      database,
+      async stop() {
+        await server.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
