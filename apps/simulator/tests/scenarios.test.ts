@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   demoFleet,
+  demoScenario,
   emissionsAtTick,
   type Plan,
   readingAt,
@@ -142,6 +143,14 @@ describe('scenarios', () => {
     expect(arrival!.topic).toBe('bio_supply/updates/box/BOX-0001');
     expect(arrival!.payload).toMatchObject({ geolocation: '48.8566,2.3522', status: 'idle' });
     expect(emissionsAtTick(p, 12 * ticksPerMinute + 1)[0]!.topic).toBe('bio_supply/telemetry/box/BOX-0001');
+  });
+
+  it('every fault of the demo scenario strikes a sensor of the demo fleet, and every fault kind is there', () => {
+    const codes = new Set(demoFleet.map((sensor) => sensor.code));
+    for (const fault of demoScenario.faults) expect(codes).toContain(fault.code);
+    expect(new Set(demoScenario.faults.map((fault) => fault.kind))).toEqual(
+      new Set(['door-open', 'freezer-failure', 'silence', 'late-batch', 'duplicates']),
+    );
   });
 
   it('is clock-free: the same plan and tick always give the same messages', () => {

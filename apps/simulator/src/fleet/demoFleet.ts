@@ -2,8 +2,9 @@ import type { VirtualSensor } from './virtualSensor.ts';
 
 const refrigerated = { setpointC: 5, swingC: 1.5, minC: 2, maxC: 8, ambientC: 21 };
 const humid = { setpointPct: 50, swingPct: 8 };
+const frozen = { setpointC: -20, swingC: 2, minC: -25, maxC: -15, ambientC: 21 };
 
-/** The demo fleet; codes and profiles match core's demo seed (BOX-0001 and BOX-0002 are the original's). */
+/** The demo fleet: the codes and profiles of core's demo seed (BOX-0001 and BOX-0002 are the original's), plus one unregistered box. */
 export const demoFleet: readonly VirtualSensor[] = [
   {
     code: 'BOX-0001',
@@ -29,21 +30,29 @@ export const demoFleet: readonly VirtualSensor[] = [
   {
     code: 'BOX-0003',
     entity: 'box',
-    profile: 'Refrigerated',
-    placement: { kind: 'route', stops: ['London', 'Amsterdam', 'Copenhagen'], legMinutes: 10, dwellMinutes: 2 },
-    thermal: refrigerated,
-    humidity: humid,
+    profile: 'Frozen (inherited from its dry-ice shipper SHP-0001)',
+    placement: { kind: 'route', stops: ['Berlin', 'Amsterdam', 'Copenhagen'], legMinutes: 10, dwellMinutes: 2 },
+    thermal: frozen,
+    humidity: null,
   },
   {
     code: 'BOX-0004',
     entity: 'box',
-    profile: 'Frozen',
-    placement: { kind: 'route', stops: ['Zurich', 'Warsaw'], legMinutes: 15, dwellMinutes: 5 },
-    thermal: { setpointC: -20, swingC: 2, minC: -25, maxC: -15, ambientC: 21 },
-    humidity: null,
+    profile: 'Refrigerated',
+    placement: { kind: 'route', stops: ['Amsterdam', 'London', 'Paris'], legMinutes: 15, dwellMinutes: 5 },
+    thermal: refrigerated,
+    humidity: humid,
   },
   {
-    code: 'FRZ-0001',
+    code: 'BOX-0005',
+    entity: 'box',
+    profile: 'Ambient',
+    placement: { kind: 'site', city: 'Paris', status: 'idle' },
+    thermal: { setpointC: 20, swingC: 2, minC: 15, maxC: 25, ambientC: 21 },
+    humidity: humid,
+  },
+  {
+    code: 'FRZ-BER-01',
     entity: 'box',
     profile: 'Ultra-low',
     placement: { kind: 'site', city: 'Berlin', status: 'in_use' },
@@ -51,19 +60,27 @@ export const demoFleet: readonly VirtualSensor[] = [
     humidity: null,
   },
   {
-    code: 'FRZ-0002',
+    code: 'FRG-LON-01',
     entity: 'box',
-    profile: 'Frozen',
+    profile: 'Refrigerated',
     placement: { kind: 'site', city: 'London', status: 'in_use' },
-    thermal: { setpointC: -20, swingC: 1.5, minC: -25, maxC: -15, ambientC: 21 },
-    humidity: null,
+    thermal: refrigerated,
+    humidity: humid,
   },
   {
-    code: 'DEW-0001',
+    code: 'DEW-PAR-01',
     entity: 'box',
     profile: 'Cryogenic',
     placement: { kind: 'site', city: 'Paris', status: 'in_use' },
     thermal: { setpointC: -190, swingC: 4, minC: null, maxC: -150, ambientC: 21 },
     humidity: null,
+  },
+  {
+    code: 'BOX-0099',
+    entity: 'box',
+    profile: 'none: deliberately not in core, so the twin surfaces it as unregistered',
+    placement: { kind: 'route', stops: ['Zurich', 'Vienna', 'Warsaw'], legMinutes: 20, dwellMinutes: 5 },
+    thermal: refrigerated,
+    humidity: humid,
   },
 ];
