@@ -21,3 +21,23 @@ export function clientFor(url: string, who: Identity = people.admin) {
     return body as GraphQLResult<T>;
   };
 }
+
+/** Row counts of every core table: "the database is unchanged" means this snapshot is equal before and after. */
+export async function tableCounts(sql: import('postgres').Sql): Promise<Record<string, number>> {
+  const tables = [
+    'sites',
+    'storage_profiles',
+    'containers',
+    'samples',
+    'shipments',
+    'shipment_containers',
+    'custody_events',
+    'audit_log',
+  ];
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [row] = await sql.unsafe(`select count(*)::int as n from ${table}`);
+    counts[table] = row?.n as number;
+  }
+  return counts;
+}
