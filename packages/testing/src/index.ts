@@ -1,4 +1,6 @@
 export { createTestDatabase, type TestDatabase } from './createTestDatabase.ts';
+export { connectMqttDevice, uniqueTopicPrefix } from './mqttDevice.ts';
+export { createRedisTestPrefix, type RedisTestPrefix } from './redisPrefix.ts';
 export { services } from './services.ts';
 export {
   postToSubgraph,

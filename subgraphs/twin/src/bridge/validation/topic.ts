@@ -1,4 +1,6 @@
-export type EntityType = 'CONTAINER' | 'SAMPLE';
+import type { EntityType } from '../../store/TwinStore.ts';
+
+export type { EntityType };
 export type TopicFamily = 'telemetry' | 'updates';
 
 export interface DeviceTopic {

@@ -1,18 +1,10 @@
 import { z } from 'zod';
+import type { TwinReading } from '../../store/TwinStore.ts';
 import { maxFutureSkewMs, maxPayloadBytes, messagePayloadSchema, type ReadingPayload } from './readingPayload.ts';
 import { type DeviceTopic, parseDeviceTopic } from './topic.ts';
 
-/** A reading as the bridge trusts it after validation: times are epoch ms, values may be missing (null). */
-export interface DeviceReading {
-  at: number;
-  receivedAt: number;
-  temperatureC: number | null;
-  humidityPct: number | null;
-  lat?: number;
-  lng?: number;
-  status?: string;
-  seq?: number;
-}
+/** A reading as the bridge trusts it after validation: the store's reading shape. */
+export type DeviceReading = TwinReading;
 
 export type RejectionReason = 'unknown_topic' | 'oversize' | 'bad_json' | 'invalid_payload' | 'future_time';
 

@@ -1,0 +1,8 @@
+export { type CatalogSource, type CoreCatalogSourceOptions, coreCatalogSource } from './catalog/coreCatalogSource.ts';
+export { type CatalogFollower, type CatalogView, catalogView, followCatalog } from './catalog/followCatalog.ts';
+export { handleDeviceMessage } from './handlers/index.ts';
+export { type IngestContext, ingestReading } from './ingest/ingestReading.ts';
+export { nextCheckAt } from './scheduler/nextCheckAt.ts';
+export { startScheduler } from './scheduler/startScheduler.ts';
+export { type Bridge, type BridgeOptions, startBridge } from './startBridge.ts';
+export * from './validation/index.ts';

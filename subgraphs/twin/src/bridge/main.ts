@@ -1,0 +1,38 @@
+import { hostname } from 'node:os';
+import { gatewaySecretFromEnv } from '@bst/identity';
+import { createRedisTwinStore } from '../store/index.ts';
+import { coreCatalogSource } from './catalog/coreCatalogSource.ts';
+import { startBridge } from './startBridge.ts';
+
+const env = process.env;
+const store = createRedisTwinStore({
+  redis: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  ...(env.TWIN_STORE_PREFIX ? { prefix: env.TWIN_STORE_PREFIX } : {}),
+});
+const bridge = await startBridge({
+  mqttUrl: env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+  store,
+  catalogSource: coreCatalogSource({
+    url: env.CORE_GRAPH_URL ?? 'http://127.0.0.1:4001/graphql',
+    secret: gatewaySecretFromEnv(),
+  }),
+  topicPrefix: env.MQTT_TOPIC_PREFIX ?? 'bio_supply',
+  group: env.BRIDGE_GROUP || null,
+  clientId: env.BRIDGE_CLIENT_ID ?? `bst-twin-bridge-${hostname()}`,
+  ...(env.MQTT_USERNAME ? { mqttUsername: env.MQTT_USERNAME } : {}),
+  ...(env.MQTT_PASSWORD ? { mqttPassword: env.MQTT_PASSWORD } : {}),
+  ...(env.CATALOG_POLL_MS ? { catalogPollMs: Number(env.CATALOG_POLL_MS) } : {}),
+  ...(env.SCHEDULER_INTERVAL_MS ? { schedulerIntervalMs: Number(env.SCHEDULER_INTERVAL_MS) } : {}),
+});
+console.log(JSON.stringify({ service: 'twin-bridge', ready: true, clientId: bridge.clientId, pid: process.pid }));
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await bridge.stop();
+    await store.close();
+    process.exit(0);
+  });
+}

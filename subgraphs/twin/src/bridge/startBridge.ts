@@ -1,0 +1,122 @@
+import { hostname } from 'node:os';
+import mqtt, { type IPublishPacket } from 'mqtt';
+import type { TwinStore } from '../store/index.ts';
+import type { CatalogSource } from './catalog/coreCatalogSource.ts';
+import { type CatalogFollower, followCatalog } from './catalog/followCatalog.ts';
+import { handleDeviceMessage } from './handlers/index.ts';
+import type { IngestContext } from './ingest/ingestReading.ts';
+import { createMonitorCache } from './ingest/monitorCache.ts';
+import { startScheduler } from './scheduler/startScheduler.ts';
+
+export interface BridgeOptions {
+  mqttUrl: string;
+  store: TwinStore;
+  catalogSource: CatalogSource;
+  /** Topic root, `bio_supply` for the original's devices. */
+  topicPrefix?: string;
+  /** Instances with the same group share one subscription (`$share/{group}/{prefix}/#`); null = a plain subscription. */
+  group?: string | null;
+  /** Fixed per instance so the broker keeps its persistent session (and unacknowledged messages) across restarts. */
+  clientId?: string;
+  mqttUsername?: string;
+  mqttPassword?: string;
+  catalogPollMs?: number;
+  catalogTtlSeconds?: number;
+  /** Scheduler interval; false = this instance does not tick (another one does). */
+  schedulerIntervalMs?: number | false;
+  onError?: (error: unknown) => void;
+}
+
+export interface Bridge {
+  clientId: string;
+  catalog: CatalogFollower;
+  /** Stops taking messages, lets the one in hand finish and be acknowledged, then disconnects (session kept). */
+  stop(): Promise<void>;
+}
+
+const retryDelaysMs = [50, 100, 250, 500, 1000, 2000];
+
+/**
+ * Subscribes at QoS 1 with a persistent session and acknowledges each message only after its effects are stored:
+ * MQTT.js sends the PUBACK when `handleMessage` calls back, so a crash before the commit means redelivery, not loss.
+ */
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const topicPrefix = options.topicPrefix ?? 'bio_supply';
+  const clientId = options.clientId ?? `bst-twin-bridge-${hostname()}`;
+  const onError = options.onError ?? ((error: unknown) => console.error('[bridge]', error));
+  const catalog = await followCatalog({
+    source: options.catalogSource,
+    store: options.store,
+    onError,
+    ...(options.catalogPollMs === undefined ? {} : { pollMs: options.catalogPollMs }),
+    ...(options.catalogTtlSeconds === undefined ? {} : { ttlSeconds: options.catalogTtlSeconds }),
+  });
+  const monitors = createMonitorCache();
+  const context: IngestContext = { store: options.store, catalog: () => catalog.current(), monitors };
+  let stopping = false;
+
+  async function store(packet: IPublishPacket): Promise<void> {
+    const receivedAt = Date.now();
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await handleDeviceMessage(context, topicPrefix, packet.topic, payload, receivedAt);
+        return;
+      } catch (error) {
+        // The store is unreachable or failing: keep the message unacknowledged and retry; on stop it is redelivered.
+        onError(error);
+        if (stopping) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)]));
+      }
+    }
+  }
+
+  const client = mqtt.connect(options.mqttUrl, {
+    clientId,
+    clean: false,
+    protocolVersion: 5,
+    properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 100 },
+    reconnectPeriod: 1000,
+    manualConnect: true,
+    ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername }),
+    ...(options.mqttPassword === undefined ? {} : { password: options.mqttPassword }),
+  });
+  let inHand: Promise<void> = Promise.resolve();
+  client.handleMessage = (packet, callback) => {
+    inHand = store(packet).then(
+      () => callback(),
+      (error: Error) => callback(error),
+    );
+  };
+  client.on('error', onError);
+  const subscription = options.group ? `$share/${options.group}/${topicPrefix}/#` : `${topicPrefix}/#`;
+  client.connect();
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  await client.subscribeAsync(subscription, { qos: 1 });
+
+  const scheduler =
+    options.schedulerIntervalMs === false
+      ? null
+      : startScheduler({
+          store: options.store,
+          catalog: () => catalog.current(),
+          monitors,
+          onError,
+          ...(options.schedulerIntervalMs === undefined ? {} : { intervalMs: options.schedulerIntervalMs }),
+        });
+
+  return {
+    clientId,
+    catalog,
+    async stop() {
+      stopping = true;
+      catalog.stop();
+      await scheduler?.stop();
+      await inHand.catch(() => {});
+      await client.endAsync(false);
+    },
+  };
+}

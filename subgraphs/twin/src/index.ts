@@ -1,0 +1,2 @@
+export * from './bridge/index.ts';
+export * from './store/index.ts';
