@@ -29,7 +29,9 @@ describe('startSimulator', () => {
         scenario: 'steady',
       });
       await expect.poll(() => received.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(demoFleet.length * 3);
+      expect(simulator.connected()).toBe(true);
       await simulator.stop();
+      expect(simulator.connected()).toBe(false);
       expect(simulator.published()).toBeGreaterThanOrEqual(demoFleet.length * 3);
 
       const topics = new Set(received.map((message) => message.topic));

@@ -29,6 +29,8 @@ export interface Simulator {
   stop(): Promise<void>;
   /** MQTT messages acknowledged by the broker so far. */
   published(): number;
+  /** Whether the MQTT connection is up right now (for a healthcheck). */
+  connected(): boolean;
 }
 
 /** Catching up after a stall publishes at most this many ticks, so a sleeping laptop does not flood the broker. */
@@ -88,6 +90,7 @@ export function startSimulator(options: SimulatorOptions = {}): Simulator {
 
   return {
     published: () => published,
+    connected: () => client.connected,
     async stop() {
       if (stopped) return;
       stopped = true;
