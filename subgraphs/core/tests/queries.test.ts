@@ -93,7 +93,7 @@ describe('reading the core records', () => {
     const result = await query(
       '{ containers(filter: { siteCode: "BER", kind: BOX }) { totalCount edges { node { code parent { code } } } } }',
     );
-    const codes = (result.data?.containers as { edges: { node: { code: string } }[] }).edges.map((e) => e.node.code);
+    const codes = (result.data!.containers as { edges: { node: { code: string } }[] }).edges.map((e) => e.node.code);
     expect(codes).toEqual(['BOX-0001', 'BOX-0003', 'BOX-BER-01-A1']);
     const nested = await query(
       '{ container(code: "FRZ-BER-01") { children { code children { code samples { code storageProfile { name } } } } } }',
