@@ -46,6 +46,8 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
     introspection: true,
+    // Errors travel through the gateway to clients: stack traces stay in the logs.
+    includeStacktraceInErrorResponses: false,
     // No Apollo Studio here, so federated tracing would only cost time per request.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -45,6 +46,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       close: () => client.end({ timeout: 5 }),
     };
   }
+  // PGlite creates only the last path segment; `.data/core` on a fresh clone needs its parent too.
+  if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });
   const client = options.pgliteDir ? new PGlite(options.pgliteDir) : new PGlite();
   await client.waitReady;
   return {
