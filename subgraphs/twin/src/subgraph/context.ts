@@ -1,0 +1,45 @@
+import type { SubgraphContext } from '@bst/subgraph-kit';
+import DataLoader from 'dataloader';
+import type { CatalogView } from '../bridge/index.ts';
+import { type EntityRef, entityKey, type LiveState, type TwinStore } from '../store/index.ts';
+import type { CatalogReader } from './catalog/createCatalogReader.ts';
+
+export interface TwinContext extends SubgraphContext {
+  store: TwinStore;
+  catalogReader: CatalogReader;
+  /** The catalog for this operation (memoised per HTTP request; fresh per event for subscriptions). */
+  catalog(): Promise<CatalogView | null>;
+  /** Live states batched into one store round trip per request (a gateway fetches many entities at once). */
+  live: DataLoader<EntityRef, LiveState | null, string>;
+  now(): number;
+}
+
+export interface TwinContextOptions {
+  store: TwinStore;
+  catalogReader: CatalogReader;
+  now: () => number;
+  /** False for long-lived subscriptions, whose catalog and live state must not freeze at subscribe time. */
+  memoise: boolean;
+}
+
+export function createTwinContext(
+  identity: SubgraphContext['identity'],
+  { store, catalogReader, now, memoise }: TwinContextOptions,
+): TwinContext {
+  let catalog: Promise<CatalogView | null> | undefined;
+  return {
+    identity,
+    store,
+    catalogReader,
+    now,
+    catalog: () => {
+      if (!memoise) return catalogReader.view();
+      catalog ??= catalogReader.view();
+      return catalog;
+    },
+    live: new DataLoader((refs: readonly EntityRef[]) => store.liveMany([...refs]), {
+      cacheKeyFn: entityKey,
+      cache: memoise,
+    }),
+  };
+}

@@ -1,0 +1,3 @@
+export { type CatalogReader, type CatalogReaderStats, createCatalogReader } from './catalog/createCatalogReader.ts';
+export { createTwinSchema, twinTypeDefs } from './createTwinSchema.ts';
+export { startTwinSubgraph, type TwinSubgraph, type TwinSubgraphOptions } from './startTwinSubgraph.ts';

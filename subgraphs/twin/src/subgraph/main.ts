@@ -1,0 +1,28 @@
+import { gatewaySecretFromEnv } from '@bst/identity';
+import { handleShutdownSignals } from '@bst/subgraph-kit';
+import { coreCatalogSource } from '../bridge/index.ts';
+import { createRedisTwinStore } from '../store/index.ts';
+import { startTwinSubgraph } from './startTwinSubgraph.ts';
+
+const env = process.env;
+const gatewaySecret = gatewaySecretFromEnv();
+const store = createRedisTwinStore({
+  redis: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  ...(env.TWIN_STORE_PREFIX ? { prefix: env.TWIN_STORE_PREFIX } : {}),
+});
+const subgraph = await startTwinSubgraph({
+  store,
+  port: Number(env.PORT ?? 4002),
+  host: env.HOST ?? '0.0.0.0',
+  gatewaySecret,
+  catalogSource: coreCatalogSource({
+    url: env.CORE_GRAPH_URL ?? 'http://127.0.0.1:4001/graphql',
+    secret: gatewaySecret,
+  }),
+});
+console.log(JSON.stringify({ service: 'twin-subgraph', ready: true, url: subgraph.url, pid: process.pid }));
+
+handleShutdownSignals(async () => {
+  await subgraph.stop();
+  await store.close();
+});

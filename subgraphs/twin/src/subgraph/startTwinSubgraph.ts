@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import { gatewaySecretFromEnv } from '@bst/identity';
+import { createSubgraphServer } from '@bst/subgraph-kit';
+import type { CatalogSource } from '../bridge/index.ts';
+import type { TwinStore } from '../store/index.ts';
+import { createCatalogReader } from './catalog/createCatalogReader.ts';
+import { createTwinContext, type TwinContext } from './context.ts';
+import { createTwinSchema } from './createTwinSchema.ts';
+import { serveSubscriptions } from './subscriptions/serveSubscriptions.ts';
+
+export interface TwinSubgraphOptions {
+  /** Redis in production, the memory adapter in the embedded platform; the caller owns it (not closed on stop). */
+  store: TwinStore;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  gatewaySecret?: string;
+  /** Core's catalog, asked when the store holds none (the bridge normally keeps it cached). */
+  catalogSource?: CatalogSource;
+  catalogTtlSeconds?: number;
+  /** Ping interval for subscription sockets. */
+  keepAliveMs?: number;
+  now?: () => number;
+}
+
+export interface TwinSubgraph {
+  /** The HTTP endpoint; the same path serves graphql-ws subscriptions (ws://…/graphql). */
+  url: string;
+  httpServer: Server;
+  /** Closes subscription sockets, then drains HTTP. */
+  stop(): Promise<void>;
+}
+
+export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<TwinSubgraph> {
+  const gatewaySecret = options.gatewaySecret ?? gatewaySecretFromEnv();
+  const schema = createTwinSchema();
+  const catalogReader = createCatalogReader({
+    store: options.store,
+    ...(options.catalogSource ? { source: options.catalogSource } : {}),
+    ...(options.catalogTtlSeconds === undefined ? {} : { ttlSeconds: options.catalogTtlSeconds }),
+  });
+  const settings = { store: options.store, catalogReader, now: options.now ?? Date.now };
+  const server = await createSubgraphServer<TwinContext>({
+    schema,
+    port: options.port ?? 0,
+    ...(options.host ? { host: options.host } : {}),
+    gatewaySecret,
+    context: ({ identity }) => createTwinContext(identity, { ...settings, memoise: true }),
+    health: async () => {
+      await options.store.ingestStats();
+    },
+  });
+  const subscriptions = serveSubscriptions({
+    httpServer: server.httpServer,
+    schema,
+    gatewaySecret,
+    context: (identity) => createTwinContext(identity, { ...settings, memoise: false }),
+    ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    httpServer: server.httpServer,
+    stop() {
+      stopping ??= subscriptions.stop().then(() => server.stop());
+      return stopping;
+    },
+  };
+}

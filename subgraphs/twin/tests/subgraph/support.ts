@@ -1,0 +1,100 @@
+import type { StorageProfile } from '@bst/coldchain';
+import { type Identity, type Role, sealIdentity } from '@bst/identity';
+import { postToSubgraph, services, uniqueName } from '@bst/testing';
+import { catalogView, handleDeviceMessage } from '../../src/bridge/index.ts';
+import { createMonitorCache } from '../../src/bridge/ingest/monitorCache.ts';
+import { createRedisTwinStore, type MonitoringCatalog, type TwinStore } from '../../src/store/index.ts';
+import { startTwinSubgraph, type TwinSubgraph } from '../../src/subgraph/index.ts';
+
+export const secret = 'twin-subgraph-test-secret';
+export const MINUTE = 60_000;
+
+/** Refrigerated 2–8 °C, judged at once (no delay) so a single reading out of range is an excursion. */
+export const strictFridge: StorageProfile = {
+  id: 'strict-fridge',
+  name: 'Strict fridge',
+  kind: 'REFRIGERATED',
+  minTempC: 2,
+  maxTempC: 8,
+  minHumidityPct: null,
+  maxHumidityPct: null,
+  excursionDelaySeconds: 0,
+  hysteresisC: 0.5,
+  hysteresisPct: 2,
+  maxExcursionMinutes: 60,
+  excursionBudgetMinutes: 120,
+  staleAfterSeconds: 900,
+};
+
+export interface Answer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
+
+export interface TwinFixture {
+  store: TwinStore;
+  subgraph: TwinSubgraph;
+  catalog: MonitoringCatalog;
+  /** POSTs to the subgraph as the gateway would, for a user with this role. */
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    role?: Role,
+  ): Promise<Answer<T>>;
+  /** A device message through the bridge's own validation and ingest path (no broker needed). */
+  publish(topic: string, payload: unknown, receivedAt?: number): Promise<void>;
+  identity(role: Role): string;
+  stop(): Promise<void>;
+}
+
+/** A twin subgraph on an ephemeral port over real Redis under a fresh key prefix, its catalog cached as the bridge would. */
+export async function startTwinFixture(bindings: { container?: string[]; sample?: string[] }): Promise<TwinFixture> {
+  const store = createRedisTwinStore({ redis: services.redisUrl, prefix: uniqueName('twin_subgraph') });
+  const catalog: MonitoringCatalog = {
+    version: 'v1',
+    profiles: [strictFridge],
+    bindings: [
+      ...(bindings.container ?? []).map((code) => ({
+        entityType: 'CONTAINER' as const,
+        code,
+        profileId: strictFridge.id,
+      })),
+      ...(bindings.sample ?? []).map((code) => ({ entityType: 'SAMPLE' as const, code, profileId: strictFridge.id })),
+    ],
+  };
+  await store.cacheCatalog(catalog, 3600);
+  const subgraph = await startTwinSubgraph({ store, gatewaySecret: secret });
+  const view = catalogView(catalog);
+  const ingest = { store, catalog: () => view, monitors: createMonitorCache() };
+  const identity = (role: Role) => sealIdentity({ subject: `test-${role}`, roles: [role] } satisfies Identity, secret);
+  return {
+    store,
+    subgraph,
+    catalog,
+    identity,
+    async query<T>(query: string, variables?: Record<string, unknown>, role: Role = 'viewer') {
+      const { body } = await postToSubgraph(
+        subgraph.url,
+        { query, ...(variables ? { variables } : {}) },
+        identity(role),
+      );
+      return body as Answer<T>;
+    },
+    async publish(topic, payload, receivedAt = Date.now()) {
+      const bytes = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      await handleDeviceMessage(ingest, 'bio_supply', topic, bytes, receivedAt);
+    },
+    async stop() {
+      await subgraph.stop();
+      await store.clear();
+      await store.close();
+    },
+  };
+}
+
+/** A reading as the original's devices send it. */
+export function reading(at: number, temperature: number | null, extra: Record<string, unknown> = {}) {
+  return { temperature, timestamp: new Date(at).toISOString(), ...extra };
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();
