@@ -20,6 +20,7 @@ const gateway = await createGateway({
   subgraphUrls: subgraphUrlsFromEnv(names, env),
   auth: { mode, jwtSecret, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
   maxBodyBytes: env.MAX_BODY_BYTES ? Number(env.MAX_BODY_BYTES) : undefined,
+  watchSupergraph: env.SUPERGRAPH_WATCH !== 'false',
 });
 console.log(`gateway ready at ${gateway.url} (supergraph ${supergraphPath})`);
 if (mode === 'dev' && jwtSecret) {

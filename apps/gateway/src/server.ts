@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, type GatewayConfig, type SupergraphSdlUpdateFunction } from '@apollo/gateway';
@@ -13,6 +13,12 @@ import { checkReadiness } from './checkReadiness.ts';
 import { type GatewayContext, IdentityForwardingDataSource } from './IdentityForwardingDataSource.ts';
 import { defaultOperationLimits, type OperationLimits, useOperationLimits } from './limits/index.ts';
 import { createGatewayMetrics, type GatewayMetrics, useMetrics } from './metrics.ts';
+import {
+  createSubscriptionHub,
+  type UpstreamRetry,
+  useGraphQLServerSentEvents,
+  useGraphQLWebSocket,
+} from './subscriptions/index.ts';
 import { type LoadedSupergraph, loadSupergraph } from './supergraph/loadSupergraph.ts';
 
 /** The logger Apollo Gateway and Apollo Server accept (debug, info, warn, error). */
@@ -31,6 +37,14 @@ export interface GatewayOptions {
   limits?: Partial<OperationLimits>;
   maxBodyBytes?: number;
   logger?: Logger;
+  /** Reload when the supergraph file changes (SIGHUP calls reload() too, from main). */
+  watchSupergraph?: boolean;
+  subscriptions?: {
+    /** Ping interval on client WebSockets. */
+    keepAliveMs?: number;
+    /** Backoff for reconnecting to a subgraph whose subscription socket dropped. */
+    retry?: Partial<UpstreamRetry>;
+  };
 }
 
 export interface Gateway {
@@ -91,6 +105,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await server.start();
 
+  const hub = createSubscriptionHub({
+    secret: sharedSecret,
+    limits,
+    retry: { initialDelayMs: 250, maxDelayMs: 10_000, ...options.subscriptions?.retry },
+    serviceMap: (supergraph) =>
+      Object.fromEntries(
+        supergraph.subgraphs.map((s) => [s.name, new IdentityForwardingDataSource(s.name, s.url, sharedSecret)]),
+      ),
+    onUpstreamCountChange: (count) => metrics.upstreamSubscriptions.set(count),
+  });
+  const transport = { verify, hub, apollo: server, supergraph: () => current, limits, metrics };
+  const webSocket = useGraphQLWebSocket({
+    ...transport,
+    httpServer,
+    path: '/graphql',
+    keepAliveMs: options.subscriptions?.keepAliveMs ?? 12_000,
+  });
+
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -104,6 +136,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(
     '/graphql',
     express.json({ limit: options.maxBodyBytes ?? 100 * 1024 }),
+    useGraphQLServerSentEvents(transport),
     expressMiddleware(server, {
       context: async ({ req }) => {
         try {
@@ -139,20 +172,40 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { port } = httpServer.address() as AddressInfo;
   const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
 
+  const reload = async () => {
+    const next = readSupergraph();
+    if (next.sdl === current.sdl) return;
+    current = next;
+    updateApolloGateway?.(next.sdl);
+    hub.replan(next);
+  };
+  let watcher: FSWatcher | undefined;
+  if (options.watchSupergraph) {
+    let debounce: NodeJS.Timeout | undefined;
+    watcher = watch(options.supergraphPath, () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => {
+        reload().catch((error: unknown) =>
+          (options.logger ?? quietLogger).error(`supergraph reload failed, still serving the previous one: ${error}`),
+        );
+      }, 100);
+    });
+  }
+
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}/graphql`,
     httpServer,
     metrics,
     supergraph: () => current,
-    async reload() {
-      const next = readSupergraph();
-      if (next.sdl === current.sdl) return;
-      current = next;
-      updateApolloGateway?.(next.sdl);
-    },
+    reload,
     stop() {
-      stopping ??= server.stop();
+      stopping ??= (async () => {
+        watcher?.close();
+        hub.closeAll();
+        await webSocket.close();
+        await server.stop();
+      })();
       return stopping;
     },
   };

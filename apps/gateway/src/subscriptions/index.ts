@@ -1,0 +1,12 @@
+export { authenticateConnection, type ConnectionAuth } from './authenticateConnection.ts';
+export { createSubscriptionHub, type SubscriptionHub, scopeOf } from './createSubscriptionHub.ts';
+export { hydrateEvent, type UpstreamEvent } from './hydrateEvent.ts';
+export { openUpstream, subgraphWebSocketUrl, type UpstreamRetry } from './openUpstream.ts';
+export {
+  type OperationRequest,
+  type PreparedOperation,
+  prepareOperation,
+  type SubscriptionPlan,
+} from './prepareOperation.ts';
+export { useGraphQLServerSentEvents } from './useGraphQLServerSentEvents.ts';
+export { type GraphQLWebSocket, useGraphQLWebSocket } from './useGraphQLWebSocket.ts';

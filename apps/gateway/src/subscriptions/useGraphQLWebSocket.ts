@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import type { Identity } from '@bst/identity';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { TokenVerifier } from '../auth/index.ts';
+import type { GatewayContext } from '../IdentityForwardingDataSource.ts';
+import type { OperationLimits } from '../limits/index.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import type { LoadedSupergraph } from '../supergraph/loadSupergraph.ts';
+import { authenticateConnection } from './authenticateConnection.ts';
+import type { SubscriptionHub } from './createSubscriptionHub.ts';
+import { executeThroughApollo } from './executeThroughApollo.ts';
+import { type PreparedOperation, prepareOperation } from './prepareOperation.ts';
+
+type ConnectionState = {
+  identity?: Identity;
+  expiry?: NodeJS.Timeout;
+};
+
+interface OperationContextValue {
+  identity: Identity;
+  prepared: PreparedOperation;
+  request: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
+}
+
+export interface GraphQLWebSocketOptions {
+  httpServer: Server;
+  path: string;
+  verify: TokenVerifier;
+  hub: SubscriptionHub;
+  apollo: ApolloServer<GatewayContext>;
+  supergraph(): LoadedSupergraph;
+  limits: OperationLimits;
+  metrics: GatewayMetrics;
+  keepAliveMs: number;
+}
+
+export interface GraphQLWebSocket {
+  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+// Timers cannot wait longer than this; a token valid for longer is re-armed when it fires.
+const maxTimer = 2_147_000_000;
+
+/** graphql-ws (graphql-transport-ws) on the gateway's own HTTP server and path: auth at connection_init, then ops. */
+export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
+  const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const armExpiry = (state: ConnectionState, close: () => void) => {
+    const expiresAt = state.identity?.expiresAt;
+    if (!expiresAt) return;
+    const wait = expiresAt * 1000 - Date.now();
+    state.expiry = setTimeout(
+      () => (wait > maxTimer ? armExpiry(state, close) : close()),
+      Math.max(0, Math.min(wait, maxTimer)),
+    );
+  };
+  const disposable = useServer<Record<string, unknown>, ConnectionState>(
+    {
+      connectionInitWaitTimeout: 10_000,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const auth = await authenticateConnection(options.verify, params.authorization ?? params.Authorization);
+        if (!auth.ok) {
+          ctx.extra.socket.close(auth.code, auth.reason);
+          return false;
+        }
+        ctx.extra.identity = auth.identity;
+        armExpiry(ctx.extra, () => ctx.extra.socket.close(4401, 'Unauthorized: the token has expired'));
+        return true;
+      },
+      onClose: (ctx) => {
+        clearTimeout(ctx.extra.expiry);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const identity = ctx.extra.identity;
+        if (!identity) return [new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        const supergraph = options.supergraph();
+        const prepared = prepareOperation(supergraph, payload, options.limits);
+        if (prepared.kind === 'invalid') return prepared.errors;
+        const document = prepared.kind === 'subscription' ? prepared.plan.document : prepared.document;
+        const contextValue: OperationContextValue = { identity, prepared, request: payload };
+        const args: ExecutionArgs = {
+          schema: supergraph.apiGraphQLSchema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+        return args;
+      },
+      subscribe: (args) => {
+        const { identity, prepared, request } = args.contextValue as OperationContextValue;
+        if (prepared.kind !== 'subscription') return executeThroughApollo(options.apollo, request, identity);
+        options.metrics.activeSubscriptions.inc({ transport: 'ws' });
+        return options.hub.subscribe(prepared.plan, identity, () =>
+          options.metrics.activeSubscriptions.dec({ transport: 'ws' }),
+        );
+      },
+      execute: (args) => {
+        const { identity, request } = args.contextValue as OperationContextValue;
+        return executeThroughApollo(options.apollo, request, identity);
+      },
+    },
+    wss,
+    options.keepAliveMs,
+  );
+  return {
+    async close() {
+      // Completions for subscriptions just ended by the hub are still being written: let them reach the clients.
+      const deadline = Date.now() + 1000;
+      const open = async () =>
+        (await options.metrics.activeSubscriptions.get()).values.find((v) => v.labels.transport === 'ws')?.value ?? 0;
+      while ((await open()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const socket of wss.clients) socket.close(1001, 'Going away: the gateway is shutting down');
+      await disposable.dispose();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './fixtures/gatewayClient.ts';
+import { type ShelfPlatform, startShelfPlatform } from './fixtures/startShelfPlatform.ts';
+
+const query = 'subscription { shelfReadings(codes: ["SHELF-2"]) { temperatureC shelf { label } } }';
+
+/** Reads `event: next` payloads from a graphql-sse (distinct connection) response body. */
+function readEvents(body: ReadableStream<Uint8Array>) {
+  const events: { event: string; data: unknown }[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reader = body.getReader();
+  const done = (async () => {
+    for (;;) {
+      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (chunk.done) return;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(message)?.[1];
+        const data = /^data: (.*)$/m.exec(message)?.[1];
+        if (event) events.push({ event, data: data ? JSON.parse(data) : null });
+        end = buffer.indexOf('\n\n');
+      }
+    }
+  })();
+  return { events, cancel: () => reader.cancel(), done };
+}
+
+describe('subscriptions over Server-Sent Events', () => {
+  let platform: ShelfPlatform;
+  beforeAll(async () => {
+    platform = await startShelfPlatform();
+  });
+  afterAll(() => platform?.stop());
+
+  const open = (token?: string) =>
+    fetch(platform.gateway.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ query }),
+    });
+
+  it('streams hydrated events on the same /graphql path, sharing the upstream with WebSocket clients', async () => {
+    const response = await open(await platform.token('viewer'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const stream = readEvents(response.body as ReadableStream<Uint8Array>);
+    await waitFor(() => platform.graph.readings.subscribers() === 1, 'the upstream');
+    platform.graph.readings.publish({ code: 'SHELF-2', temperatureC: -18 });
+    await waitFor(() => stream.events.length === 1, 'the event');
+    expect(stream.events[0]).toEqual({
+      event: 'next',
+      data: { data: { shelfReadings: { temperatureC: -18, shelf: { label: 'Bottom shelf' } } } },
+    });
+    await stream.cancel();
+    await waitFor(() => platform.graph.readings.subscribers() === 0, 'the upstream to close when the stream is closed');
+  });
+
+  it('refuses a stream without a token (401) or with an invalid operation (400)', async () => {
+    const anonymous = await open();
+    expect(anonymous.status).toBe(401);
+    expect(JSON.stringify(await anonymous.json())).toContain('UNAUTHENTICATED');
+    const invalid = await fetch(platform.gateway.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${await platform.token('viewer')}`,
+      },
+      body: JSON.stringify({ query: 'subscription { nope }' }),
+    });
+    expect(invalid.status).toBe(400);
+    expect(JSON.stringify(await invalid.json())).toContain('nope');
+  });
+});
