@@ -104,6 +104,22 @@ describe('scenarios', () => {
     expect(current!.payload).toMatchObject({ timestamp: '2025-10-13T10:03:00.000Z' });
   });
 
+  it('a long late batch is uploaded in chunks of at most 100 readings, oldest first', () => {
+    const fast: Plan = {
+      ...plan({
+        name: 'late',
+        cycleMinutes: 60,
+        faults: [{ kind: 'late-batch', code: 'BOX-TEST', fromMinute: 0, forMinutes: 1 }],
+      }),
+      intervalMs: 250,
+    };
+    const chunks = emissionsAtTick(fast, 240).slice(0, -1);
+    expect(chunks.map((chunk) => (chunk.payload as TelemetryPayload[]).length)).toEqual([100, 100, 40]);
+    expect(chunks.flatMap((chunk) => (chunk.payload as TelemetryPayload[]).map((reading) => reading.seq))).toEqual(
+      Array.from({ length: 240 }, (_, i) => i + 1),
+    );
+  });
+
   it('duplicates publish the very same reading twice, so de-duplication has something to do', () => {
     const p = plan({ name: 'dup', cycleMinutes: 60, faults: [{ kind: 'duplicates', code: 'BOX-TEST', every: 3 }] });
     const emissions = emissionsAtTick(p, 2);

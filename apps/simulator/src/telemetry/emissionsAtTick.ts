@@ -4,6 +4,9 @@ import type { Emission, Plan } from './plan.ts';
 import { measuredAt, readingAt } from './readingAt.ts';
 import { toPayload } from './toPayload.ts';
 
+/** Readings per uploaded batch message: well under the bridge's 64 KiB and 1000-reading limits, whatever the interval. */
+export const maxBatchReadings = 100;
+
 /** Everything the fleet publishes at `tick`, in order: late batches, then readings, then duplicates. */
 export function emissionsAtTick(plan: Plan, tick: number): Emission[] {
   return plan.fleet.flatMap((sensor) => sensorEmissions(plan, sensor, tick));
@@ -11,8 +14,9 @@ export function emissionsAtTick(plan: Plan, tick: number): Emission[] {
 
 function sensorEmissions(plan: Plan, sensor: VirtualSensor, tick: number): Emission[] {
   const emissions: Emission[] = [];
-  const batch = withheldBatch(plan, sensor, tick);
-  if (batch.length > 0) {
+  const withheld = withheldBatch(plan, sensor, tick);
+  for (let start = 0; start < withheld.length; start += maxBatchReadings) {
+    const batch = withheld.slice(start, start + maxBatchReadings);
     emissions.push({
       topic: topic('telemetry', sensor),
       payload: batch.map((t) => toPayload(measuredAt(plan, sensor, t))),
