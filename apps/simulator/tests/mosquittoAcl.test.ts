@@ -43,7 +43,7 @@ async function startBroker(): Promise<{ url: string; stop(): void }> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
-  await new Promise<void>((ready, fail) => {
+  const started = new Promise<void>((ready, fail) => {
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       if (log.includes(' running')) ready();
@@ -52,6 +52,12 @@ async function startBroker(): Promise<{ url: string; stop(): void }> {
     broker.stderr?.on('data', onData);
     broker.once('exit', (code) => fail(new Error(`mosquitto exited with ${code}:\n${log}`)));
     setTimeout(() => fail(new Error(`mosquitto did not start:\n${log}`)), 5000);
+  });
+  // A broker that never said it was running must not outlive the suite.
+  await started.catch((error: unknown) => {
+    broker.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   return {
     url: `mqtt://127.0.0.1:${port}`,
