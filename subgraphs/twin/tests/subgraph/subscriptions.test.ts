@@ -90,7 +90,7 @@ describe('subscriptions served by the twin subgraph over graphql-ws', () => {
     await twin.publish('bio_supply/telemetry/box/BOX-SUB', reading(start, 4));
     await twin.publish('bio_supply/telemetry/box/BOX-SUB', reading(start + MINUTE, 11));
     const [raised] = await received.until(1);
-    const id = (raised?.alertEvents.alert as { id: string }).id;
+    const id = (raised!.alertEvents.alert as { id: string }).id;
     const ack = await twin.query('mutation ($id: ID!) { acknowledgeAlert(id: $id) { state } }', { id }, 'operator');
     expect(ack.errors).toBeUndefined();
 
