@@ -21,8 +21,11 @@ import {
   uniqueName,
   uniqueTopicPrefix,
 } from '@bst/testing';
+import { createClient } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type Bridge, coreCatalogSource, startBridge } from '../../src/bridge/index.ts';
 import { createRedisTwinStore, type TwinStore } from '../../src/store/index.ts';
 import { startTwinSubgraph, type TwinSubgraph } from '../../src/subgraph/index.ts';
@@ -242,6 +245,63 @@ describe('the twin through the gateway, fed over real MQTT', () => {
       state = answer.data?.alerts[0]?.state;
     }
     expect(state).toBe('CLEARED_ACKNOWLEDGED');
+  });
+
+  it('streams alert events through the gateway with core fields of the container hydrated by federation', async () => {
+    const client = createClient({
+      url: gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: {
+        authorization: `Bearer ${await signToken(jwtSecret, { subject: 'gw-viewer', roles: ['viewer'] })}`,
+      },
+    });
+    const redis = new Redis(services.redisUrl);
+    const received: unknown[] = [];
+    const errors: unknown[] = [];
+    const stop = client.subscribe(
+      {
+        query: `subscription { alertEvents(filter: { containerCodes: ["BOX-E2E"], kinds: [TEMPERATURE_LOW] }) {
+          transition alert { kind state container { code label } }
+        } }`,
+      },
+      {
+        next: (event) => received.push(event.data ?? event.errors),
+        error: (error) => errors.push(error),
+        complete: () => {},
+      },
+    );
+    try {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const [, count] = (await redis.pubsub('NUMSUB', store.channels.alertEvents)) as [string, number];
+        if (Number(count) > 0) break;
+        if (Date.now() > deadline || errors.length)
+          throw new Error(`no upstream subscription: ${JSON.stringify(errors)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await publish('BOX-E2E', { temperature: -3, timestamp: iso(Date.now() - 5000) });
+      while (received.length === 0 && Date.now() < deadline && errors.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(errors).toEqual([]);
+      expect(received).toEqual([
+        {
+          alertEvents: {
+            transition: 'RAISED',
+            alert: {
+              kind: 'TEMPERATURE_LOW',
+              state: 'ACTIVE_UNACKNOWLEDGED',
+              container: { code: 'BOX-E2E', label: 'Box BOX-E2E' },
+            },
+          },
+        },
+      ]);
+    } finally {
+      stop();
+      await client.dispose();
+      redis.disconnect();
+    }
   });
 
   it('gives the same alerts and compliance as the engine in memory for every golden scenario replayed over MQTT', async () => {
