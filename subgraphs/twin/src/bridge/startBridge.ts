@@ -30,6 +30,8 @@ export interface BridgeOptions {
 export interface Bridge {
   clientId: string;
   catalog: CatalogFollower;
+  /** MQTT messages this instance has stored and acknowledged. */
+  messagesHandled(): number;
   /** Stops taking messages, lets the one in hand finish and be acknowledged, then disconnects (session kept). */
   stop(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const monitors = createMonitorCache();
   const context: IngestContext = { store: options.store, catalog: () => catalog.current(), monitors };
   let stopping = false;
+  let handled = 0;
 
   async function store(packet: IPublishPacket): Promise<void> {
     const receivedAt = Date.now();
@@ -61,6 +64,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     for (let attempt = 0; ; attempt++) {
       try {
         await handleDeviceMessage(context, topicPrefix, packet.topic, payload, receivedAt);
+        handled++;
         return;
       } catch (error) {
         // The store is unreachable or failing: keep the message unacknowledged and retry; on stop it is redelivered.
@@ -111,6 +115,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   return {
     clientId,
     catalog,
+    messagesHandled: () => handled,
     async stop() {
       stopping = true;
       catalog.stop();

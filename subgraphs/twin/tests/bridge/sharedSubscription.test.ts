@@ -1,0 +1,89 @@
+import { gatewaySecretFromEnv } from '@bst/identity';
+import { connectMqttDevice, createRedisTestPrefix, services, uniqueName, uniqueTopicPrefix } from '@bst/testing';
+import { afterAll, expect, it } from 'vitest';
+import { type Bridge, coreCatalogSource, startBridge } from '../../src/bridge/index.ts';
+import { createRedisTwinStore, type TwinStore } from '../../src/store/index.ts';
+import { publishPaced } from '../support/publishPaced.ts';
+import { readingStream, type StreamReading } from '../support/readingStream.ts';
+import { catalogFor, refrigerated, type StubCore, startStubCore } from '../support/stubCore.ts';
+import { waitFor } from '../support/waitFor.ts';
+
+const codes = ['BOX-0001', 'BOX-0002', 'BOX-0003', 'BOX-0004'];
+const profile = { ...refrigerated, staleAfterSeconds: 86_400 };
+const cleanups: (() => Promise<unknown>)[] = [];
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** Runs the stream through `instances` bridges sharing one subscription and returns what the store ends up with. */
+async function runThrough(core: StubCore, instances: number, stream: StreamReading[]) {
+  const redis = createRedisTestPrefix('twin_shared');
+  const store: TwinStore = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+  cleanups.push(
+    () => redis.cleanup(),
+    () => store.close(),
+  );
+  const topicPrefix = uniqueTopicPrefix('twin_shared');
+  const group = uniqueName('group');
+  const bridges: Bridge[] = [];
+  for (let i = 0; i < instances; i++) {
+    const bridge = await startBridge({
+      mqttUrl: services.mqttUrl,
+      store,
+      catalogSource: coreCatalogSource({ url: core.url, secret: gatewaySecretFromEnv() }),
+      topicPrefix,
+      group,
+      clientId: uniqueName(`bridge${i}`),
+      // Ticks follow the wall clock, not the replayed event times: compare what readings alone decide.
+      schedulerIntervalMs: false,
+    });
+    bridges.push(bridge);
+    cleanups.push(() => bridge.stop());
+  }
+  const device = await connectMqttDevice();
+  cleanups.push(() => device.endAsync());
+  const messages = stream.map((r) => ({
+    topic: `${topicPrefix}/telemetry/box/${r.code}`,
+    body: JSON.stringify({ temperature: r.temperature, humidity: r.humidity, ts: r.at }),
+  }));
+  await publishPaced(device, messages, () => bridges.reduce((sum, b) => sum + b.messagesHandled(), 0));
+  await waitFor(async () => expect((await store.ingestStats()).accepted).toBe(stream.length), 20_000, 100);
+  const alerts = (await store.alerts({}, 10_000)).map(
+    ({ id, kind, severity, state, startedAt, endedAt, peakValue }) => ({
+      id,
+      kind,
+      severity,
+      state,
+      startedAt,
+      endedAt,
+      peakValue,
+    }),
+  );
+  const live = await store.liveMany(codes.map((code) => ({ entityType: 'CONTAINER' as const, code })));
+  const raisedPerAlert = await Promise.all(
+    alerts.map(async (a) => (await store.alertEvents(a.id)).filter((e) => e.transition === 'RAISED').length),
+  );
+  const handledPerInstance = bridges.map((b) => b.messagesHandled());
+  return {
+    handledPerInstance,
+    alerts,
+    live: live.map((l) => l && { ...l, receivedAt: 0 }),
+    raisedPerAlert,
+    stats: await store.ingestStats(),
+  };
+}
+
+it('two bridge instances on a shared subscription end with the alerts and live state of a single instance', async () => {
+  const core = await startStubCore(catalogFor(codes, profile));
+  cleanups.push(() => core.close());
+  const stream = readingStream(codes, 250, Date.now() - 250 * 60_000);
+  const single = await runThrough(core, 1, stream);
+  const shared = await runThrough(core, 2, stream);
+  expect(single.alerts.length).toBeGreaterThan(0);
+  expect(shared.handledPerInstance.every((n) => n > stream.length / 10)).toBe(true);
+  expect(shared.alerts).toEqual(single.alerts);
+  expect(shared.live).toEqual(single.live);
+  expect(shared.raisedPerAlert.every((n) => n === 1)).toBe(true);
+  expect(shared.stats).toMatchObject({ accepted: stream.length, rejected: 0 });
+}, 60_000);
