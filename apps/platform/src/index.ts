@@ -1,0 +1,12 @@
+export { type EmbeddedBroker, type EmbeddedBrokerOptions, startEmbeddedBroker } from './broker/startEmbeddedBroker.ts';
+export { platformOptionsFromEnv } from './platformOptionsFromEnv.ts';
+export {
+  defaultPorts,
+  devJwtSecret,
+  type Platform,
+  type PlatformOptions,
+  type PlatformPiece,
+  type PlatformPorts,
+  type PlatformUrls,
+  startPlatform,
+} from './startPlatform.ts';

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { defaultPorts, type PlatformOptions, type PlatformPorts } from './startPlatform.ts';
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw new Error(`${name} must be a port, got "${value}"`);
+  return parsed;
+}
+
+/**
+ * `npm start` settings: DATABASE_URL, REDIS_URL, MQTT_URL choose real services (else PGlite under PGLITE_DIR or
+ * `.data/core`, the in-memory twin store, aedes on MQTT_PORT); GATEWAY_PORT, CORE_PORT, TWIN_PORT, DASHBOARD_PORT;
+ * HOST; JWT_SECRET; SIMULATOR=off, SIM_INTERVAL_MS, SIM_SCENARIO.
+ */
+export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformOptions {
+  const ports: PlatformPorts = {
+    gateway: port(env, 'GATEWAY_PORT', defaultPorts.gateway),
+    core: port(env, 'CORE_PORT', defaultPorts.core),
+    twin: port(env, 'TWIN_PORT', defaultPorts.twin),
+    dashboard: port(env, 'DASHBOARD_PORT', defaultPorts.dashboard),
+    mqtt: port(env, 'MQTT_PORT', defaultPorts.mqtt),
+  };
+  const intervalMs = env.SIM_INTERVAL_MS ? Number(env.SIM_INTERVAL_MS) : undefined;
+  if (intervalMs !== undefined && !(intervalMs >= 10)) {
+    throw new Error(`SIM_INTERVAL_MS must be a number of milliseconds >= 10, got "${env.SIM_INTERVAL_MS}"`);
+  }
+  return {
+    ports,
+    ...(env.HOST ? { host: env.HOST } : {}),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { pgliteDir: resolve(env.PGLITE_DIR || '.data/core') }),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : {}),
+    ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
+    simulator:
+      env.SIMULATOR === 'off'
+        ? false
+        : {
+            ...(intervalMs === undefined ? {} : { intervalMs }),
+            ...(env.SIM_SCENARIO ? { scenario: env.SIM_SCENARIO } : {}),
+          },
+    watchSupergraph: env.SUPERGRAPH_WATCH === 'true',
+  };
+}
