@@ -21,19 +21,25 @@ ${Object.entries(tokens)
   .join('\n')}
 
 Try: curl -s ${urls.graph} -H 'content-type: application/json' -d '{"query":"{ container(code: \\"BOX-0001\\") { code site { name } } }"}'
-${platform.missing.length ? `\nNot running yet (not in the repository): ${platform.missing.join('; ')}\n` : ''}
+${platform.missing.length ? `\nNot running: ${platform.missing.join('; ')}\n` : ''}
 Ctrl-C stops everything.`);
 
-let stopping = false;
+let stoppingSince = 0;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
-    // A second signal means the operator does not want to wait for the drain.
-    if (stopping) process.exit(1);
-    stopping = true;
+    // Ctrl-C signals the whole process group and tsx relays it too, so an echo within a second is the same request.
+    if (stoppingSince) {
+      if (Date.now() - stoppingSince > 1000) process.exit(1);
+      return;
+    }
+    stoppingSince = Date.now();
     log(`${signal}: stopping`);
     setTimeout(() => process.exit(1), 15_000).unref();
     platform.stop().then(
-      () => process.exit(0),
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(error);
         process.exit(1);
