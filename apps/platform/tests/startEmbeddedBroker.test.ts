@@ -66,6 +66,12 @@ describe('the embedded MQTT broker', () => {
     expect(received).toEqual([3, 4, 5]);
   });
 
+  it('speaks MQTT 3.1.1 (aedes 1.x): an MQTT 5 client is refused, so the bridge must connect with 3.1.1 here', async () => {
+    await expect(
+      connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 2000 }),
+    ).rejects.toThrow(/protocol version/i);
+  });
+
   it('stops: the port no longer accepts connections', async () => {
     await broker.stop();
     await expect(connectAsync(broker.url, { reconnectPeriod: 0, connectTimeout: 1000 })).rejects.toThrow();
