@@ -13,7 +13,7 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 /**
  * `npm start` settings: DATABASE_URL, REDIS_URL, MQTT_URL choose real services (else PGlite under PGLITE_DIR or
  * `.data/core`, the in-memory twin store, aedes on MQTT_PORT); GATEWAY_PORT, CORE_PORT, TWIN_PORT, DASHBOARD_PORT;
- * HOST; JWT_SECRET; SIMULATOR=off, SIM_INTERVAL_MS, SIM_SCENARIO.
+ * HOST; JWT_SECRET; BRIDGE_CLIENT_ID; SIMULATOR=off, SIM_INTERVAL_MS, SIM_SCENARIO.
  */
 export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformOptions {
   const ports: PlatformPorts = {
@@ -34,6 +34,7 @@ export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pl
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : {}),
     ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
+    ...(env.BRIDGE_CLIENT_ID ? { bridgeClientId: env.BRIDGE_CLIENT_ID } : {}),
     simulator:
       env.SIMULATOR === 'off'
         ? false

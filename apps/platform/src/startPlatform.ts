@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startCoreSubgraph } from '@bst/core';
 import { startDashboard } from '@bst/dashboard';
@@ -47,6 +48,8 @@ export interface PlatformOptions {
   gatewaySecret?: string;
   /** Reload the gateway when the supergraph file changes. */
   watchSupergraph?: boolean;
+  /** The bridge's MQTT client id: fixed, so a restarted platform gets what the broker queued meanwhile. */
+  bridgeClientId?: string;
   /** The bridge's scheduler interval (SENSOR_OFFLINE ticks). */
   schedulerIntervalMs?: number;
   /** How often the bridge asks core whether profiles or bindings changed. */
@@ -155,7 +158,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         store,
         catalogSource,
         topicPrefix: mqttTopicRoot,
-        clientId: `bst-platform-bridge-${process.pid}`,
+        clientId: options.bridgeClientId ?? `bst-platform-bridge-${hostname()}`,
         group: null,
         ...(options.schedulerIntervalMs === undefined ? {} : { schedulerIntervalMs: options.schedulerIntervalMs }),
         ...(options.catalogPollMs === undefined ? {} : { catalogPollMs: options.catalogPollMs }),

@@ -1,4 +1,4 @@
-import { createRedisTestPrefix, createTestDatabase, services, uniqueTopicPrefix } from '@bst/testing';
+import { createRedisTestPrefix, createTestDatabase, services, uniqueName, uniqueTopicPrefix } from '@bst/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../src/index.ts';
 import { platformContract } from './support/platformContract.ts';
@@ -17,6 +17,7 @@ describe('the same platform on real Postgres, Redis and Mosquitto, chosen the wa
       twinStorePrefix: redis.prefix,
       mqttUrl: services.mqttUrl,
       topicPrefix: uniqueTopicPrefix('platform'),
+      bridgeClientId: uniqueName('platform-bridge'),
       simulator: false,
     });
   });
