@@ -3,6 +3,7 @@ import mqtt, { type IPublishPacket } from 'mqtt';
 import type { TwinStore } from '../store/index.ts';
 import type { CatalogSource } from './catalog/coreCatalogSource.ts';
 import { type CatalogFollower, followCatalog } from './catalog/followCatalog.ts';
+import { acknowledgeInOrder } from './delivery/acknowledgeInOrder.ts';
 import { handleDeviceMessage } from './handlers/index.ts';
 import type { IngestContext } from './ingest/ingestReading.ts';
 import { createMonitorCache } from './ingest/monitorCache.ts';
@@ -22,6 +23,8 @@ export interface BridgeOptions {
   mqttPassword?: string;
   catalogPollMs?: number;
   catalogTtlSeconds?: number;
+  /** How long the broker keeps a disconnected lane's session and queued messages. */
+  sessionExpirySeconds?: number;
   /** Scheduler interval; false = this instance does not tick (another one does). */
   schedulerIntervalMs?: number | false;
   onError?: (error: unknown) => void;
@@ -32,15 +35,15 @@ export interface Bridge {
   catalog: CatalogFollower;
   /** MQTT messages this instance has stored and acknowledged. */
   messagesHandled(): number;
-  /** Stops taking messages, lets the one in hand finish and be acknowledged, then disconnects (session kept). */
+  /** Stops, lets the messages in hand be stored and acknowledged, then disconnects (the session is kept). */
   stop(): Promise<void>;
 }
 
 const retryDelaysMs = [50, 100, 250, 500, 1000, 2000];
 
 /**
- * Subscribes at QoS 1 with a persistent session and acknowledges each message only after its effects are stored:
- * MQTT.js sends the PUBACK when `handleMessage` calls back, so a crash before the commit means redelivery, not loss.
+ * Subscribes at QoS 1 with a persistent session and acknowledges each message only after its effects are stored
+ * (a crash before the commit means redelivery, not loss); one entity's readings are stored in arrival order.
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const topicPrefix = options.topicPrefix ?? 'bio_supply';
@@ -75,25 +78,20 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   }
 
+  const subscription = options.group ? `$share/${options.group}/${topicPrefix}/#` : `${topicPrefix}/#`;
   const client = mqtt.connect(options.mqttUrl, {
     clientId,
     clean: false,
     protocolVersion: 5,
-    properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 100 },
+    // receiveMaximum bounds the messages in hand (and the acks owed) at any moment.
+    properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? 7 * 24 * 3600, receiveMaximum: 100 },
     reconnectPeriod: 1000,
     manualConnect: true,
     ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername }),
     ...(options.mqttPassword === undefined ? {} : { password: options.mqttPassword }),
   });
-  let inHand: Promise<void> = Promise.resolve();
-  client.handleMessage = (packet, callback) => {
-    inHand = store(packet).then(
-      () => callback(),
-      (error: Error) => callback(error),
-    );
-  };
+  const delivery = acknowledgeInOrder(client, store);
   client.on('error', onError);
-  const subscription = options.group ? `$share/${options.group}/${topicPrefix}/#` : `${topicPrefix}/#`;
   client.connect();
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
@@ -120,7 +118,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       stopping = true;
       catalog.stop();
       await scheduler?.stop();
-      await inHand.catch(() => {});
+      await delivery.drain();
       await client.endAsync(false);
     },
   };

@@ -142,7 +142,7 @@ export type Unsubscribe = () => Promise<void>;
 export interface HistoryRetention {
   /** Readings kept per entity (oldest dropped first). */
   maxReadings: number;
-  /** Readings older than this (event time, relative to the newest stored) are dropped; null = keep by count only. */
+  /** On each write, readings older than this before the written one (event time) are dropped; null = by count only. */
   maxAgeMs: number | null;
 }
 

@@ -56,9 +56,8 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
     while (i > 0 && (readings[i - 1] as TwinReading).at > reading.at) i--;
     readings.splice(i, 0, reading);
     if (readings.length > retention.maxReadings) readings.splice(0, readings.length - retention.maxReadings);
-    const newest = readings[readings.length - 1];
-    if (retention.maxAgeMs !== null && newest) {
-      const cutoff = newest.at - retention.maxAgeMs;
+    if (retention.maxAgeMs !== null) {
+      const cutoff = reading.at - retention.maxAgeMs;
       const keep = readings.findIndex((r) => r.at >= cutoff);
       if (keep > 0) readings.splice(0, keep);
     }

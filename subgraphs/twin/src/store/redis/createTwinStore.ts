@@ -85,7 +85,9 @@ function alertFromHash(hash: Record<string, string>): StoredAlert | null {
 /** The production store: every write path is one Lua script (one round trip, atomic across bridge instances). */
 export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore {
   const ownsClient = typeof options.redis === 'string';
-  const redis = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+  // Auto-pipelining: commits from several lanes in the same tick share one write and one round trip.
+  const redis =
+    typeof options.redis === 'string' ? new Redis(options.redis, { enableAutoPipelining: true }) : options.redis;
   const prefix = options.prefix ?? defaultStoreOptions.prefix;
   const retention = { ...defaultStoreOptions.retention, ...options.retention };
   const maxDeadLetters = options.maxDeadLetters ?? defaultStoreOptions.maxDeadLetters;
@@ -138,7 +140,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         monitor ? JSON.stringify(monitor.state) : '',
         monitor?.nextCheckAt == null ? '' : String(monitor.nextCheckAt),
         String(retention.maxReadings),
-        retention.maxAgeMs === null ? '' : String(retention.maxAgeMs),
+        retention.maxAgeMs === null ? '' : String(reading.at - retention.maxAgeMs),
         keys.liveChannel,
         keys.alertChannel,
         String(reading.receivedAt),

@@ -35,21 +35,16 @@ end
 `;
 
 const trimHistory = `
-local function trimHistory(key, maxReadings, maxAgeMs)
+local function trimHistory(key, maxReadings, cutoff)
   redis.call('ZREMRANGEBYRANK', key, 0, -(maxReadings + 1))
-  if maxAgeMs ~= '' then
-    local newest = redis.call('ZREVRANGE', key, 0, 0, 'WITHSCORES')
-    if newest[2] then
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. string.format('%.0f', tonumber(newest[2]) - tonumber(maxAgeMs)))
-    end
-  end
+  if cutoff ~= '' then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. cutoff) end
 end
 `;
 
 /**
  * KEYS: readings, monitor, live, liveIndex, stats, due, unregistered, unregisteredReadings, unregisteredFirstSeen
  * ARGV: prefix, entityKey, at, readingJson, liveJson, registered, hasMonitor, expectedVersion, stateJson, nextCheckAt,
- *       maxReadings, maxAgeMs, liveChannel, alertChannel, receivedAt, eventCount, then the events' arguments.
+ *       maxReadings, ageCutoff (event time; '' = none), liveChannel, alertChannel, receivedAt, eventCount, then the events' arguments.
  * Returns {'duplicate'} | {'conflict', version, stateJson} | {'stored', late}.
  */
 export const commitReadingLua = `${applyAlertEvents}${trimHistory}

@@ -1,0 +1,66 @@
+import type { IPublishPacket, MqttClient } from 'mqtt';
+
+interface PendingAck {
+  messageId: number | undefined;
+  stored: boolean;
+}
+
+/** MQTT.js skips its own PUBACK when handleMessage calls back with an error; the PUBACK is then ours to send. */
+const acknowledgedLater = new Error('acknowledged after its effects are stored');
+
+type PacketWriter = { _sendPacket(packet: { cmd: 'puback'; messageId: number; reasonCode: number }): void };
+
+/**
+ * Lets one MQTT connection store many messages at once while keeping every promise of QoS 1: messages of one topic
+ * (one container or sample) are stored strictly in arrival order, different topics concurrently (so Redis round
+ * trips overlap), and PUBACKs go out in arrival order, each only after its message and all earlier ones are stored.
+ * MQTT.js has no public manual-ack API, so the PUBACK is written through its packet writer; acks owed on a connection
+ * that closed are dropped (message ids are reused after reconnecting) and the broker redelivers those messages.
+ */
+export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishPacket) => Promise<void>) {
+  let acks: PendingAck[] = [];
+  const chains = new Map<string, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+
+  client.on('close', () => {
+    acks = [];
+  });
+
+  function flush(queue: PendingAck[]): void {
+    while (queue === acks && queue[0]?.stored) {
+      const { messageId } = queue.shift() as PendingAck;
+      if (messageId !== undefined && client.connected) {
+        (client as unknown as PacketWriter)._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
+      }
+    }
+  }
+
+  client.handleMessage = (packet, callback) => {
+    const queue = acks;
+    const pending: PendingAck = { messageId: packet.qos > 0 ? packet.messageId : undefined, stored: false };
+    queue.push(pending);
+    const previous = chains.get(packet.topic) ?? Promise.resolve();
+    const current = previous.then(() => store(packet));
+    chains.set(packet.topic, current);
+    const tracked = current.then(
+      () => {
+        pending.stored = true;
+        flush(queue);
+      },
+      () => {},
+    );
+    inFlight.add(tracked);
+    void tracked.finally(() => {
+      inFlight.delete(tracked);
+      if (chains.get(packet.topic) === current) chains.delete(packet.topic);
+    });
+    callback(packet.qos > 0 ? acknowledgedLater : undefined);
+  };
+
+  return {
+    /** Resolves when every message taken so far is stored (and acknowledged, if its connection is still open). */
+    async drain(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}
