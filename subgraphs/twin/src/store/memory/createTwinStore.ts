@@ -153,7 +153,10 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
     },
 
     async liveMany(refs) {
-      return Promise.all(refs.map((entity) => this.live(entity)));
+      return refs.map((entity) => {
+        const live = entities.get(entityKey(entity))?.live;
+        return live ? { ...live } : null;
+      });
     },
 
     async liveEntities(limit = 1000) {
