@@ -42,7 +42,9 @@ export function subscribe(
     reset: () => {
       waiting.length = 0;
     },
-    dispose: () => client.dispose(),
+    dispose: async () => {
+      await client.dispose();
+    },
   };
 }
 
