@@ -1,8 +1,10 @@
 import type { Alert, AlertEvent, AlertState } from './types.ts';
 
 /**
- * Folds an engine event into the stored alert record. Idempotent and order-tolerant, so a redelivered
- * or reordered event (two bridges, retries) leaves the same record.
+ * Folds an engine event into the stored alert record. RAISED, ESCALATED, CLEARED and ACKNOWLEDGED are idempotent and
+ * order-tolerant, so a redelivered or reordered event (two bridges, retries) leaves the same record. UPDATED is a
+ * correction that sets the fields it carries, so fold one entity's events in the engine's order (the CAS commit order).
+ * WITHDRAWN returns the record as it stood when withdrawn (cleared); the caller then drops the record.
  */
 export function applyEventToAlert(alert: Alert | undefined, event: AlertEvent): Alert {
   const record: Alert = alert ?? {
@@ -34,6 +36,21 @@ export function applyEventToAlert(alert: Alert | undefined, event: AlertEvent): 
         severity: higher(record.severity, event.severity),
         message: messageOf(record.kind, higher(record.severity, event.severity), peakValue),
       };
+    case 'UPDATED': {
+      const endedAt = event.endedAt === undefined ? record.endedAt : event.endedAt;
+      const peak = event.peakValue ?? record.peakValue;
+      return {
+        ...record,
+        startedAt: event.startedAt,
+        endedAt,
+        state: endedAt === null ? withActive(record.state) : withCleared(record.state),
+        severity: event.severity,
+        peakValue: peak,
+        message: messageOf(record.kind, event.severity, peak),
+      };
+    }
+    case 'WITHDRAWN':
+      return { ...record, state: withCleared(record.state), endedAt: record.endedAt ?? event.at };
     case 'ACKNOWLEDGED':
       if (record.acknowledgedAt !== null) return record;
       return {
@@ -78,6 +95,12 @@ function withCleared(state: AlertState): AlertState {
   return state === 'ACTIVE_ACKNOWLEDGED' || state === 'CLEARED_ACKNOWLEDGED'
     ? 'CLEARED_ACKNOWLEDGED'
     : 'CLEARED_UNACKNOWLEDGED';
+}
+
+function withActive(state: AlertState): AlertState {
+  return state === 'CLEARED_ACKNOWLEDGED' || state === 'ACTIVE_ACKNOWLEDGED'
+    ? 'ACTIVE_ACKNOWLEDGED'
+    : 'ACTIVE_UNACKNOWLEDGED';
 }
 
 function withAcknowledged(state: AlertState): AlertState {

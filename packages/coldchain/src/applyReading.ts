@@ -1,4 +1,4 @@
-import { alertId } from './alertId.ts';
+import { correctAnnouncedAlerts } from './correctAnnouncedAlerts.ts';
 import { stepExcursions } from './stepExcursions.ts';
 import type {
   AlertEvent,
@@ -7,7 +7,6 @@ import type {
   MonitorState,
   Reading,
   ReadingOutcome,
-  Run,
   StorageProfile,
 } from './types.ts';
 
@@ -16,7 +15,8 @@ export const REORDER_HORIZON = 64;
 
 /**
  * Folds one reading into the monitor state. In event-time order it moves live state and the excursions;
- * a late reading inside the horizon re-derives the excursions from `base` as if the readings had come sorted;
+ * a late reading inside the horizon re-derives the excursions from `base` as if the readings had come sorted and
+ * corrects the alerts already announced (see correctAnnouncedAlerts);
  * a reading at a known event time is a duplicate and changes nothing.
  */
 export function applyReading(state: MonitorState, reading: Reading, profile: StorageProfile): ReadingOutcome {
@@ -57,7 +57,7 @@ export function applyReading(state: MonitorState, reading: Reading, profile: Sto
   }
   horizon.push([at, temperatureC, humidityPct]);
   const next: MonitorState = {
-    v: 1,
+    v: 2,
     latestAt: at,
     live: {
       temperatureC,
@@ -88,33 +88,12 @@ function applyLate(state: MonitorState, reading: Reading, profile: StorageProfil
   replay(state.base, horizon, profile, before);
   const after: AlertEvent[] = [];
   const current = keepTickEscalations(state.current, replay(state.base, reordered, profile, after));
-
-  const announced = new Set(before.map((e) => `${e.alertId}/${e.transition}`));
-  const events = after.filter((e) => {
-    if (announced.has(`${e.alertId}/${e.transition}`)) return false;
-    const run = state.current.runs[e.kind as Run['kind']];
-    const same = run !== undefined && run.severity !== null && alertId(run.kind, run.startedAt) === e.alertId;
-    return !(same && (e.transition === 'RAISED' || (e.transition === 'ESCALATED' && run.severity === 'CRITICAL')));
-  });
-  for (const run of Object.values(state.current.runs)) {
-    if (run.severity === null) continue;
-    const id = alertId(run.kind, run.startedAt);
-    const still = current.runs[run.kind];
-    if (still !== undefined && still.startedAt === run.startedAt) continue;
-    if (events.some((e) => e.alertId === id && e.transition === 'CLEARED')) continue;
-    // A late reading moved this excursion's start or split it: the replayed alerts replace this one.
-    events.push({
-      transition: 'CLEARED',
-      alertId: id,
-      kind: run.kind,
-      severity: run.severity,
-      at,
-      startedAt: run.startedAt,
-      peakValue: run.peakValue,
-      message: 'Superseded: a late reading changed where this excursion begins or ends',
-    });
-  }
-  events.sort((a, b) => a.at - b.at);
+  const events = correctAnnouncedAlerts(
+    state.base,
+    { events: before, current: state.current },
+    { events: after, current },
+    at,
+  );
   const next: MonitorState = {
     ...state,
     current,
@@ -136,14 +115,14 @@ function replay(
   return excursions;
 }
 
-/** Escalations by time passing are not in the readings, so a replay keeps them for the same excursion. */
+/** Escalations by time passing are not in the readings, so a replay keeps them for the same excursion (same ordinal). */
 function keepTickEscalations(before: Excursions, after: Excursions): Excursions {
   let result = after;
   for (const run of Object.values(before.runs)) {
     if (!run.escalatedByTick) continue;
     const replayed = after.runs[run.kind];
-    if (replayed === undefined || replayed.startedAt !== run.startedAt || replayed.severity === 'CRITICAL') continue;
-    if (result === after) result = { runs: { ...after.runs }, closedBudgetMs: after.closedBudgetMs };
+    if (replayed === undefined || replayed.ordinal !== run.ordinal || replayed.severity === 'CRITICAL') continue;
+    if (result === after) result = { ...after, runs: { ...after.runs } };
     result.runs[run.kind] = { ...replayed, severity: 'CRITICAL', escalatedByTick: true };
   }
   return result;

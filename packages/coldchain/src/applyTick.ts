@@ -27,7 +27,7 @@ export function applyTick(state: MonitorState, now: number, profile: StorageProf
       message: `No reading for more than ${profile.staleAfterSeconds} s`,
     });
   }
-  const current = { runs: { ...state.current.runs }, closedBudgetMs: state.current.closedBudgetMs };
+  const current = { ...state.current, runs: { ...state.current.runs } };
   if (escalate(current, Math.min(now, latestAt + staleMs), now, profile, events, true)) {
     next = { ...next, current };
   }

@@ -6,6 +6,7 @@ export { applyReading, REORDER_HORIZON } from './applyReading.ts';
 export { applyTick } from './applyTick.ts';
 export { compliance } from './compliance.ts';
 export { exposure } from './exposure.ts';
+export { foldAlertEvents } from './foldAlertEvents.ts';
 export { initialState } from './initialState.ts';
 export { meanKineticTemperature } from './meanKineticTemperature.ts';
 export type * from './types.ts';

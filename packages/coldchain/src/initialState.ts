@@ -2,11 +2,11 @@ import type { MonitorState } from './types.ts';
 
 export function initialState(): MonitorState {
   return {
-    v: 1,
+    v: 2,
     latestAt: null,
     live: { temperatureC: null, humidityPct: null, lat: null, lng: null, status: null },
-    current: { runs: {}, closedBudgetMs: 0 },
-    base: { runs: {}, closedBudgetMs: 0 },
+    current: { runs: {}, closedBudgetMs: 0, raised: {} },
+    base: { runs: {}, closedBudgetMs: 0, raised: {} },
     horizon: [],
     horizonAt: null,
     offline: null,

@@ -128,7 +128,7 @@ function excursionsOf(
 ): Excursion[] {
   const staleMs = profile.staleAfterSeconds * 1000;
   const events: AlertEvent[] = [];
-  let state: Excursions = { runs: {}, closedBudgetMs: 0 };
+  let state: Excursions = { runs: {}, closedBudgetMs: 0, raised: {} };
   let lastAt = Number.NEGATIVE_INFINITY;
   for (const stretch of stretches) {
     for (const r of stretch.ruled) {

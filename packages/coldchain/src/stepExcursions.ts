@@ -34,7 +34,7 @@ export function stepExcursions(
   ) {
     return excursions;
   }
-  const next: Excursions = { runs: { ...runs }, closedBudgetMs: excursions.closedBudgetMs };
+  const next: Excursions = { runs: { ...runs }, closedBudgetMs: excursions.closedBudgetMs, raised: excursions.raised };
   if (temperatureC !== null) {
     track(next, 'TEMPERATURE_HIGH', temperatureC, at, profile.maxTempC, profile.hysteresisC, profile, events);
     track(next, 'TEMPERATURE_LOW', temperatureC, at, profile.minTempC, profile.hysteresisC, profile, events);
@@ -113,7 +113,7 @@ function track(
   const run = next.runs[kind];
   if (run === undefined) {
     if (!out) return;
-    const started: Run = { kind, startedAt: at, lastAt: at, peakValue: value, severity: null };
+    const started: Run = { kind, startedAt: at, lastAt: at, peakValue: value, severity: null, ordinal: 0 };
     next.runs[kind] = started;
     confirm(next, started, at, value, profile, events);
     return;
@@ -126,6 +126,7 @@ function track(
       // A run that ends having lasted the delay was an excursion all along: raise and clear it together.
       if (at - run.startedAt < profile.excursionDelaySeconds * 1000) return;
       ended.severity = severityAtRaise(next, ended, at, profile);
+      ended.ordinal = nextOrdinal(next, kind);
       events?.push(event('RAISED', ended, at, ended.severity, raisedMessage(ended), value));
     }
     if (isTemperature(kind)) next.closedBudgetMs += at - run.startedAt;
@@ -149,7 +150,15 @@ function confirm(
 ): void {
   if (at - run.startedAt < profile.excursionDelaySeconds * 1000) return;
   run.severity = severityAtRaise(next, run, at, profile);
+  run.ordinal = nextOrdinal(next, run.kind);
   events?.push(event('RAISED', run, at, run.severity, raisedMessage(run), value));
+}
+
+/** Ordinals count raised excursions only, so they follow from the sorted readings alone (a pending run takes none). */
+function nextOrdinal(next: Excursions, kind: ExcursionKind): number {
+  const ordinal = (next.raised[kind] ?? 0) + 1;
+  next.raised = { ...next.raised, [kind]: ordinal };
+  return ordinal;
 }
 
 function severityAtRaise(excursions: Excursions, run: Run, at: number, profile: StorageProfile): Severity {
@@ -185,7 +194,7 @@ function event(
 ): AlertEvent {
   const e: AlertEvent = {
     transition,
-    alertId: alertId(run.kind, run.startedAt),
+    alertId: alertId(run.kind, run.ordinal),
     kind: run.kind,
     severity,
     at,

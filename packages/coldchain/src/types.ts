@@ -11,7 +11,11 @@ export type AlertState =
   | 'CLEARED_UNACKNOWLEDGED'
   | 'CLEARED_ACKNOWLEDGED';
 
-export type AlertTransition = 'RAISED' | 'ESCALATED' | 'ACKNOWLEDGED' | 'CLEARED';
+/**
+ * UPDATED: a late reading corrected an announced alert (start, end, peak or severity); WITHDRAWN: a late reading shows
+ * an announced excursion never was one (its record goes, its log stays).
+ */
+export type AlertTransition = 'RAISED' | 'ESCALATED' | 'ACKNOWLEDGED' | 'CLEARED' | 'UPDATED' | 'WITHDRAWN';
 
 export type StorageKind = 'AMBIENT' | 'REFRIGERATED' | 'FROZEN' | 'ULTRA_LOW' | 'CRYOGENIC' | 'CUSTOM';
 
@@ -50,6 +54,8 @@ export interface Run {
   peakValue: number;
   /** null while pending (shorter than the delay); the alert's severity once raised. */
   severity: Severity | null;
+  /** The how-many-th excursion of its kind for this entity (1, 2, ...), which names its alert; 0 while pending. */
+  ordinal: number;
   /** An escalation that came from time passing (a tick), which a replay of readings cannot rediscover. */
   escalatedByTick?: boolean;
 }
@@ -59,6 +65,8 @@ export interface Excursions {
   runs: Partial<Record<ExcursionKind, Run>>;
   /** Temperature excursion time of excursions already ended (ms), the cumulative budget's spent part. */
   closedBudgetMs: number;
+  /** Excursions raised so far per kind: the last ordinal given out. */
+  raised: Partial<Record<ExcursionKind, number>>;
 }
 
 /** A reading as kept in the reorder horizon: [at, temperatureC, humidityPct]. */
@@ -79,7 +87,8 @@ export interface LiveValues {
 
 /** Everything the engine knows about one monitored entity; small and JSON-serialisable (it lives in Redis). */
 export interface MonitorState {
-  v: 1;
+  /** 2: alerts named by ordinal (v1 named them by start time). */
+  v: 2;
   /** Event time of the latest reading (live state never moves behind it); null before the first. */
   latestAt: number | null;
   live: LiveValues;
@@ -102,6 +111,8 @@ export interface AlertEvent {
   /** Event time: the reading's event time, or the tick's time for SENSOR_OFFLINE and escalations by time passing. */
   at: number;
   startedAt: number;
+  /** For UPDATED: the corrected end (null = still open). */
+  endedAt?: number | null;
   /** The reading value that caused the transition, when there is one. */
   value?: number;
   peakValue?: number;

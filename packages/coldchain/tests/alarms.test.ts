@@ -51,8 +51,8 @@ describe('the alarm lifecycle', () => {
   ]);
   const raised = fold(events.slice(0, 1));
 
-  it('starts active and unacknowledged, named by its kind and start', () => {
-    expect(raised).toMatchObject({ id: alertId('TEMPERATURE_HIGH', 5 * MINUTE), state: 'ACTIVE_UNACKNOWLEDGED' });
+  it('starts active and unacknowledged, named by its kind and ordinal', () => {
+    expect(raised).toMatchObject({ id: alertId('TEMPERATURE_HIGH', 1), state: 'ACTIVE_UNACKNOWLEDGED' });
   });
 
   it('can be acknowledged while active, with a user and a note, and stays active', () => {

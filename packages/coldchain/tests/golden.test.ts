@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  type Alert,
   type AlertEvent,
   applyReading,
   applyTick,
   compliance,
+  foldAlertEvents,
   initialState,
   type MonitorState,
   type Reading,
@@ -30,6 +32,8 @@ interface Scenario {
   overrides?: Partial<StorageProfile>;
   steps: (ReadingStep | TickStep)[];
   events?: string[];
+  /** The alert records the events leave: `"<engine id> <STATE> <SEVERITY> <start>..<end> peak <value>"`. */
+  alerts?: string[];
   sameAsSorted?: boolean;
   live?: { at: number; temperatureC: number | null };
   window: { since: number; until: number };
@@ -46,6 +50,10 @@ const readingOf = (s: ReadingStep): Reading => ({ at: s.m * MINUTE, temperatureC
 const minutes = (ms: number | null) => (ms === null ? null : ms / MINUTE);
 const describeEvent = (e: AlertEvent) =>
   `${minutes(e.at)} ${e.transition} ${e.kind} ${e.severity} since ${minutes(e.startedAt)}`;
+const describeAlert = (a: Alert) =>
+  `${a.id} ${a.state} ${a.severity} ${minutes(a.startedAt)}..${minutes(a.endedAt) ?? ''} peak ${a.peakValue}`;
+const alertsOf = (events: AlertEvent[]) =>
+  [...foldAlertEvents(events).values()].sort((a, b) => a.startedAt - b.startedAt);
 
 function run(profile: StorageProfile, steps: Scenario['steps']) {
   let state: MonitorState = initialState();
@@ -76,6 +84,7 @@ describe('golden scenarios', () => {
 
       for (let i = 0; i < accepted.length; i += 2) expect(accepted[i + 1], `reading ${i / 2}`).toBe(accepted[i]);
       if (scenario.events) expect(events.map(describeEvent)).toEqual(scenario.events);
+      if (scenario.alerts) expect(alertsOf(events).map(describeAlert)).toEqual(scenario.alerts);
       if (scenario.live) {
         expect({ at: minutes(state.latestAt), temperatureC: state.live.temperatureC }).toEqual(scenario.live);
       }
@@ -84,7 +93,9 @@ describe('golden scenarios', () => {
           .filter((s): s is ReadingStep => 'm' in s)
           .sort((a, b) => a.m - b.m)
           .map(({ accepted: _, ...s }) => s);
-        expect(state).toEqual(run(profile, sorted).state);
+        const inOrder = run(profile, sorted);
+        expect(state).toEqual(inOrder.state);
+        expect(alertsOf(events)).toEqual(alertsOf(inOrder.events));
       }
 
       const readings = scenario.steps.filter((s): s is ReadingStep => 'm' in s).map(readingOf);

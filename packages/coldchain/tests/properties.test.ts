@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type AlertEvent,
   applyReading,
   compliance,
+  foldAlertEvents,
   initialState,
   type MonitorState,
   REORDER_HORIZON,
@@ -43,12 +45,15 @@ const batch = fc
 function applyAll(readings: readonly Reading[], p: StorageProfile) {
   let state: MonitorState = initialState();
   let raised = 0;
+  const events: AlertEvent[] = [];
   for (const reading of readings) {
     const outcome = applyReading(state, reading, p);
     state = outcome.state;
     raised += outcome.events.filter((e) => e.transition === 'RAISED').length;
+    events.push(...outcome.events);
   }
-  return { state, raised };
+  const alerts = [...foldAlertEvents(events).values()].sort((a, b) => a.id.localeCompare(b.id));
+  return { state, raised, alerts };
 }
 
 const sorted = (readings: readonly Reading[]) => [...readings].sort((a, b) => a.at - b.at);
@@ -66,6 +71,19 @@ describe('the engine does not care in which order readings arrive', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('any permutation of a batch leaves the same alert records (ids, start, end, peak, severity, state) as the sorted batch', () => {
+    fc.assert(
+      fc.property(
+        profile,
+        batch.chain((b) => fc.tuple(fc.constant(b), fc.shuffledSubarray(b, { minLength: b.length }))),
+        (p, [b, shuffled]) => {
+          expect(applyAll(shuffled, p).alerts).toEqual(applyAll(sorted(b), p).alerts);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 
