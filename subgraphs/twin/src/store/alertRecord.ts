@@ -8,8 +8,9 @@ export function alertState(endedAt: number | null, acknowledgedAt: number | null
 
 /**
  * The stored alert after one transition. Each transition writes only its own fields (raise: the record, escalate:
- * severity, clear: end, acknowledge: who/when), so a bridge clearing and an operator acknowledging never overwrite
- * each other. The Redis adapter's Lua does the same field writes.
+ * severity, clear: end, update: the corrected start/end/peak/severity, acknowledge: who/when), so a bridge clearing and
+ * an operator acknowledging never overwrite each other. WITHDRAWN gives the record as it stood, cleared; the store
+ * then drops it. The Redis adapter's Lua does the same field writes.
  */
 export function alertAfterEvent(alert: StoredAlert | null, event: AlertEventRecord): StoredAlert {
   const base: StoredAlert = alert ?? {
@@ -39,6 +40,16 @@ export function alertAfterEvent(alert: StoredAlert | null, event: AlertEventReco
     case 'CLEARED':
       next.endedAt = event.at;
       if (event.peakValue !== undefined) next.peakValue = event.peakValue;
+      break;
+    case 'UPDATED':
+      next.startedAt = event.startedAt;
+      if (event.endedAt !== undefined) next.endedAt = event.endedAt;
+      next.severity = event.severity;
+      next.message = event.message;
+      if (event.peakValue !== undefined) next.peakValue = event.peakValue;
+      break;
+    case 'WITHDRAWN':
+      next.endedAt ??= event.at;
       break;
     case 'ACKNOWLEDGED':
       next.acknowledgedAt = event.at;

@@ -188,6 +188,61 @@ export function describeTwinStoreContract(adapter: string, createStore: StoreFac
       ]);
     });
 
+    it('amends an alert in place when a late reading corrects it: one record with the corrected start, end and peak', async () => {
+      const raised = alertEvent(box, 'RAISED', t0, { peakValue: 9.5 });
+      await store.commitReading(monitored(box, reading(t0, 9.5), 0, [raised]));
+      await store.acknowledgeAlert(raised.alertId, { by: 'alice', at: t0 + 1000 });
+      const earlier = t0 - 300_000;
+      const updated = alertEvent(box, 'UPDATED', earlier, {
+        startedAt: earlier,
+        endedAt: t0 + 60_000,
+        peakValue: 11,
+        severity: 'CRITICAL',
+        message: 'Temperature above range (peak 11 °C), corrected by a late reading',
+      });
+      await store.commitReading(monitored(box, reading(earlier, 11), 1, [updated]));
+      expect(await store.alerts({ codes: ['BOX-0001'] })).toEqual([
+        expect.objectContaining({
+          id: raised.alertId,
+          startedAt: earlier,
+          endedAt: t0 + 60_000,
+          peakValue: 11,
+          severity: 'CRITICAL',
+          state: 'CLEARED_ACKNOWLEDGED',
+          acknowledgedBy: 'alice',
+        }),
+      ]);
+      expect(await store.alerts({ since: earlier }, 10)).toHaveLength(1);
+      const reopened = alertEvent(box, 'UPDATED', t0 + 2000, { startedAt: earlier, endedAt: null, peakValue: 11 });
+      await store.commitReading(monitored(box, reading(t0 + 2000, 9), 2, [reopened]));
+      expect(await store.alert(raised.alertId)).toMatchObject({ endedAt: null, state: 'ACTIVE_ACKNOWLEDGED' });
+      expect((await store.alertEvents(raised.alertId)).map((e) => e.transition)).toEqual([
+        'RAISED',
+        'ACKNOWLEDGED',
+        'UPDATED',
+        'UPDATED',
+      ]);
+    });
+
+    it('drops a withdrawn alert but keeps its log; the id can name the next excursion afresh', async () => {
+      const raised = alertEvent(box, 'RAISED', t0);
+      await store.commitReading(monitored(box, reading(t0, 9.5), 0, [raised]));
+      const withdrawn = alertEvent(box, 'WITHDRAWN', t0 - 1000);
+      await store.commitReading(monitored(box, reading(t0 - 1000, 5), 1, [withdrawn]));
+      expect(await store.alert(raised.alertId)).toBeNull();
+      expect(await store.alerts()).toEqual([]);
+      expect(await store.alerts({ codes: ['BOX-0001'] })).toEqual([]);
+      expect((await store.alertEvents(raised.alertId)).map((e) => e.transition)).toEqual(['RAISED', 'WITHDRAWN']);
+      const next = alertEvent(box, 'RAISED', t0 + 60_000, { startedAt: t0 + 30_000, peakValue: 10 });
+      await store.commitReading(monitored(box, reading(t0 + 60_000, 10), 2, [next]));
+      expect(await store.alert(raised.alertId)).toMatchObject({
+        startedAt: t0 + 30_000,
+        endedAt: null,
+        peakValue: 10,
+        state: 'ACTIVE_UNACKNOWLEDGED',
+      });
+    });
+
     it('acknowledges an alert once: unknown id is not_found, a second acknowledgement a conflict', async () => {
       const raised = alertEvent(box, 'RAISED', t0);
       await store.commitReading(monitored(box, reading(t0, 9.5), 0, [raised]));

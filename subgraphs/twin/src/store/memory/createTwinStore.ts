@@ -34,7 +34,9 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
   const keys = storeKeys(prefix);
   const pubsub = createMemoryPubSub();
   let entities = new Map<string, EntityRecord>();
-  let alerts = new Map<string, { alert: StoredAlert; log: AlertEventRecord[] }>();
+  let alerts = new Map<string, StoredAlert>();
+  // Kept apart from the records: a withdrawn alert loses its record, never its log.
+  let alertLogs = new Map<string, AlertEventRecord[]>();
   let due = new Map<string, number>();
   let deadLetters: DeadLetter[] = [];
   let unregistered = new Map<string, { firstSeenAt: number; lastSeenAt: number; readings: number }>();
@@ -70,12 +72,22 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
     for (const event of update.events) {
       const existing = alerts.get(event.alertId);
       if (event.transition === 'RAISED' && existing) continue;
-      const entry = existing ?? { alert: alertAfterEvent(null, event), log: [] };
-      entry.alert = alertAfterEvent(entry.alert, event);
-      entry.log.push(structuredClone(event));
-      alerts.set(event.alertId, entry);
+      if (event.transition === 'WITHDRAWN') alerts.delete(event.alertId);
+      else if (existing || event.transition !== 'UPDATED') {
+        alerts.set(event.alertId, alertAfterEvent(existing ?? null, event));
+      }
+      logOf(event.alertId).push(structuredClone(event));
       pubsub.publish(keys.alertChannel, JSON.stringify(event));
     }
+  }
+
+  function logOf(id: string): AlertEventRecord[] {
+    let log = alertLogs.get(id);
+    if (!log) {
+      log = [];
+      alertLogs.set(id, log);
+    }
+    return log;
   }
 
   function copyMonitor(monitor: MonitorRecord): MonitorRecord {
@@ -177,13 +189,12 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
     },
 
     async alert(id) {
-      const entry = alerts.get(id);
-      return entry ? { ...entry.alert } : null;
+      const alert = alerts.get(id);
+      return alert ? { ...alert } : null;
     },
 
     async alerts(filter = {}, first = 100) {
       return [...alerts.values()]
-        .map((e) => e.alert)
         .filter((a) => alertMatches(a, filter))
         .sort((a, b) => b.startedAt - a.startedAt || b.id.localeCompare(a.id))
         .slice(0, first)
@@ -191,14 +202,13 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
     },
 
     async alertEvents(id) {
-      return structuredClone(alerts.get(id)?.log ?? []);
+      return structuredClone(alertLogs.get(id) ?? []);
     },
 
     async acknowledgeAlert(id, ack) {
-      const entry = alerts.get(id);
-      if (!entry) return { status: 'not_found' };
-      if (entry.alert.acknowledgedAt !== null) return { status: 'conflict', alert: { ...entry.alert } };
-      const { alert } = entry;
+      const alert = alerts.get(id);
+      if (!alert) return { status: 'not_found' };
+      if (alert.acknowledgedAt !== null) return { status: 'conflict', alert: { ...alert } };
       const event: AlertEventRecord = {
         transition: 'ACKNOWLEDGED',
         alertId: id,
@@ -213,10 +223,11 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
         by: ack.by,
         note: ack.note ?? null,
       };
-      entry.alert = alertAfterEvent(alert, event);
-      entry.log.push(event);
+      const acknowledged = alertAfterEvent(alert, event);
+      alerts.set(id, acknowledged);
+      logOf(id).push(event);
       pubsub.publish(keys.alertChannel, JSON.stringify(event));
-      return { status: 'acknowledged', alert: { ...entry.alert }, event: structuredClone(event) };
+      return { status: 'acknowledged', alert: { ...acknowledged }, event: structuredClone(event) };
     },
 
     async ingestStats() {
@@ -253,6 +264,7 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
     async clear() {
       entities = new Map();
       alerts = new Map();
+      alertLogs = new Map();
       due = new Map();
       deadLetters = [];
       unregistered = new Map();

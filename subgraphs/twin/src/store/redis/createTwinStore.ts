@@ -49,6 +49,7 @@ function alertEventArgs(event: AlertEventRecord): string[] {
     String(event.at),
     event.message,
     peak === undefined ? '' : String(peak),
+    event.endedAt === undefined || event.endedAt === null ? '' : String(event.endedAt),
     JSON.stringify(event),
   ];
 }

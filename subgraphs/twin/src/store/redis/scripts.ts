@@ -1,24 +1,37 @@
 /** Arguments per alert event passed to the scripts (see `alertEventArgs`). */
-export const argsPerAlertEvent = 11;
+export const argsPerAlertEvent = 12;
 
 // Numbers travel as decimal strings and are never re-formatted in Lua (cjson would round epoch ms).
 const applyAlertEvents = `
 local function applyAlertEvents(prefix, alertChannel, first, count)
   for i = 0, count - 1 do
-    local o = first + i * ${11}
-    local id, transition, entityType, code, kind, severity, startedAt, at, message, peak, json =
-      ARGV[o], ARGV[o+1], ARGV[o+2], ARGV[o+3], ARGV[o+4], ARGV[o+5], ARGV[o+6], ARGV[o+7], ARGV[o+8], ARGV[o+9], ARGV[o+10]
+    local o = first + i * ${12}
+    local id, transition, entityType, code, kind, severity, startedAt, at, message, peak, endedAt, json =
+      ARGV[o], ARGV[o+1], ARGV[o+2], ARGV[o+3], ARGV[o+4], ARGV[o+5], ARGV[o+6], ARGV[o+7], ARGV[o+8], ARGV[o+9],
+      ARGV[o+10], ARGV[o+11]
     local akey = prefix .. ':alert:' .. id
+    local ekey = prefix .. ':alerts:' .. (entityType == 'SAMPLE' and 'sample:' or 'container:') .. code
     local fresh = redis.call('EXISTS', akey) == 0
     if transition == 'RAISED' then
       if fresh then
         redis.call('HSET', akey, 'id', id, 'entityType', entityType, 'code', code, 'kind', kind,
           'severity', severity, 'startedAt', startedAt, 'message', message)
         if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end
-        local ekey = prefix .. ':alerts:' .. (entityType == 'SAMPLE' and 'sample:' or 'container:') .. code
         redis.call('ZADD', prefix .. ':alerts', startedAt, id)
         redis.call('ZADD', ekey, startedAt, id)
       end
+    elseif transition == 'UPDATED' then
+      if not fresh then
+        redis.call('HSET', akey, 'severity', severity, 'startedAt', startedAt, 'message', message)
+        if endedAt == '' then redis.call('HDEL', akey, 'endedAt') else redis.call('HSET', akey, 'endedAt', endedAt) end
+        if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end
+        redis.call('ZADD', prefix .. ':alerts', startedAt, id)
+        redis.call('ZADD', ekey, startedAt, id)
+      end
+    elseif transition == 'WITHDRAWN' then
+      redis.call('DEL', akey)
+      redis.call('ZREM', prefix .. ':alerts', id)
+      redis.call('ZREM', ekey, id)
     elseif transition == 'ESCALATED' then
       redis.call('HSET', akey, 'severity', severity, 'message', message)
       if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end

@@ -41,7 +41,9 @@ export const alertMutations = {
 export const alertResolvers = {
   async transitions(alert: AlertShape, _args: unknown, ctx: TwinContext) {
     const log = await ctx.store.alertEvents(alert.id);
-    return log.map((event) => ({
+    // An id reused after a withdrawal names a new excursion: its transitions start after the withdrawal.
+    const withdrawn = log.findLastIndex((event) => event.transition === 'WITHDRAWN');
+    return log.slice(withdrawn + 1).map((event) => ({
       transition: event.transition,
       severity: event.severity,
       at: event.at,

@@ -15,6 +15,10 @@ export function alertAsOf(log: AlertEventRecord[], event: AlertEventRecord): Sto
   }
   if (index === -1) return alertAfterEvent(null, event);
   let alert: StoredAlert | null = null;
-  for (const logged of log.slice(0, index + 1)) alert = alertAfterEvent(alert, logged);
+  for (const [i, logged] of log.slice(0, index + 1).entries()) {
+    // After a withdrawal the id names the next excursion of its kind: start that record afresh.
+    if (i > 0 && log[i - 1]!.transition === 'WITHDRAWN') alert = null;
+    alert = alertAfterEvent(alert, logged);
+  }
   return alert as StoredAlert;
 }
