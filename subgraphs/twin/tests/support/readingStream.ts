@@ -1,4 +1,4 @@
-import { applyReading, initialState, type StorageProfile } from '@bst/coldchain';
+import { type AlertEvent, applyReading, foldAlertEvents, initialState, type StorageProfile } from '@bst/coldchain';
 import { storedAlertId } from '../../src/store/index.ts';
 
 export interface StreamReading {
@@ -28,10 +28,35 @@ export function readingStream(codes: string[], perCode: number, start: number): 
   return stream;
 }
 
-/** The alert ids the engine raises in memory for the same stream (the truth the bridge must match). */
-export function expectedAlertIds(stream: StreamReading[], profile: StorageProfile): string[] {
+/** An alert as a test compares it: what must not depend on arrival order or on how many bridges took part. */
+export interface ComparableAlert {
+  id: string;
+  kind: string;
+  severity: string;
+  state: string;
+  startedAt: number;
+  endedAt: number | null;
+  peakValue: number | null;
+}
+
+export function comparable(alerts: ComparableAlert[]): ComparableAlert[] {
+  return alerts
+    .map(({ id, kind, severity, state, startedAt, endedAt, peakValue }) => ({
+      id,
+      kind,
+      severity,
+      state,
+      startedAt,
+      endedAt,
+      peakValue,
+    }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The alert records the engine leaves in memory for the same stream, sorted by event time (the truth the bridge must match). */
+export function expectedAlerts(stream: StreamReading[], profile: StorageProfile): ComparableAlert[] {
   const states = new Map<string, ReturnType<typeof initialState>>();
-  const ids: string[] = [];
+  const events = new Map<string, AlertEvent[]>();
   for (const r of [...stream].sort((a, b) => a.at - b.at)) {
     const outcome = applyReading(
       states.get(r.code) ?? initialState(),
@@ -39,10 +64,15 @@ export function expectedAlertIds(stream: StreamReading[], profile: StorageProfil
       profile,
     );
     states.set(r.code, outcome.state);
-    for (const event of outcome.events) {
-      if (event.transition === 'RAISED')
-        ids.push(storedAlertId({ entityType: 'CONTAINER', code: r.code }, event.alertId));
+    const own = events.get(r.code) ?? [];
+    own.push(...outcome.events);
+    events.set(r.code, own);
+  }
+  const alerts: ComparableAlert[] = [];
+  for (const [code, own] of events) {
+    for (const alert of foldAlertEvents(own).values()) {
+      alerts.push({ ...alert, id: storedAlertId({ entityType: 'CONTAINER', code }, alert.id) });
     }
   }
-  return ids.sort();
+  return comparable(alerts);
 }
