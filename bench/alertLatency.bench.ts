@@ -48,7 +48,7 @@ try {
         directMs.push(atTwin - publishedAt);
       }
       await cycles.clear();
-      await within(clearedAtGateway, 30_000, 'CLEARED');
+      await within(clearedAtGateway, 30_000, `CLEARED (alert ${i})`);
     }
   } finally {
     achievedPerSec = background.stop();

@@ -13,7 +13,8 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
  * cycle is 10 minutes of event time, starting days in the past so that nothing is in the future.
  */
 export function alertCycles(stack: AlertStack, code: string) {
-  let t = Date.now() - 7 * 24 * 60 * minute;
+  // 2,000 cycles fit before "now": event times must never run into the future (readings > 5 min ahead are rejected).
+  let t = Date.now() - 2000 * 10 * minute;
   return {
     /** Opens an excursion that is not yet an alert. */
     begin: () => stack.publish(code, 12, t),
