@@ -15,7 +15,7 @@ import {
   uniqueTopicPrefix,
 } from '@bst/testing';
 import { coreCatalogSource, createRedisTwinStore, startBridge } from '@bst/twin';
-import { startTwinSubgraph } from '../../subgraphs/twin/src/subgraph/index.ts';
+import { startTwinSubgraph } from '@bst/twin';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const jwtSecret = 'bench-jwt-secret';

@@ -1,2 +1,3 @@
 export * from './bridge/index.ts';
 export * from './store/index.ts';
+export * from './subgraph/index.ts';

@@ -14,7 +14,7 @@ import { type Bridge, coreCatalogSource, createRedisTwinStore, startBridge, type
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @bst/twin does not export its subgraph yet (the platform app imports it the same way).
-import { startTwinSubgraph, type TwinSubgraph } from '../../../../subgraphs/twin/src/subgraph/index.ts';
+import { startTwinSubgraph, type TwinSubgraph } from '@bst/twin';
 import { signToken } from '../../src/auth/index.ts';
 import { createGateway, type Gateway } from '../../src/server.ts';
 import { gatewayClient, waitFor } from '../fixtures/gatewayClient.ts';
