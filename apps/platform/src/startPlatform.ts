@@ -5,9 +5,14 @@ import { startDashboard } from '@bst/dashboard';
 import { createGateway, issueDevTokens } from '@bst/gateway';
 import { gatewaySecretFromEnv, type Role } from '@bst/identity';
 import { startSimulator } from '@bst/simulator';
-import { coreCatalogSource, createMemoryTwinStore, createRedisTwinStore, startBridge, type TwinStore } from '@bst/twin';
-// @bst/twin's index does not export its subgraph yet (subgraphs/twin/src/index.ts); reach it by path until it does.
-import { startTwinSubgraph } from '../../../subgraphs/twin/src/subgraph/index.ts';
+import {
+  coreCatalogSource,
+  createMemoryTwinStore,
+  createRedisTwinStore,
+  startBridge,
+  startTwinSubgraph,
+  type TwinStore,
+} from '@bst/twin';
 import { startEmbeddedBroker } from './broker/startEmbeddedBroker.ts';
 
 export interface PlatformPorts {
@@ -152,23 +157,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stack.push({ name: 'twin-subgraph', stop: twin.stop });
     log(`twin subgraph ${twin.url}`);
 
-    if (options.mqttUrl) {
-      const bridge = await startBridge({
-        mqttUrl,
-        store,
-        catalogSource,
-        topicPrefix: mqttTopicRoot,
-        clientId: options.bridgeClientId ?? `bst-platform-bridge-${hostname()}`,
-        group: null,
-        ...(options.schedulerIntervalMs === undefined ? {} : { schedulerIntervalMs: options.schedulerIntervalMs }),
-        ...(options.catalogPollMs === undefined ? {} : { catalogPollMs: options.catalogPollMs }),
-      });
-      stack.push({ name: 'twin-bridge', stop: bridge.stop });
-      log(`twin bridge ${bridge.clientId}`);
-    } else {
-      // startBridge connects with MQTT 5 only, and aedes 1.x accepts MQTT 3.1.1 at most: it needs a protocol option.
-      missing.push('twin bridge on the embedded broker (startBridge has no MQTT 3.1.1 option; aedes speaks 3.1.1)');
-    }
+    const bridge = await startBridge({
+      mqttUrl,
+      store,
+      catalogSource,
+      topicPrefix: mqttTopicRoot,
+      clientId: options.bridgeClientId ?? `bst-platform-bridge-${hostname()}`,
+      group: null,
+      // aedes, the embedded broker, speaks MQTT 3.1.1; a real broker gets MQTT 5 (session expiry, receive maximum).
+      protocolVersion: options.mqttUrl ? 5 : 4,
+      ...(options.schedulerIntervalMs === undefined ? {} : { schedulerIntervalMs: options.schedulerIntervalMs }),
+      ...(options.catalogPollMs === undefined ? {} : { catalogPollMs: options.catalogPollMs }),
+    });
+    stack.push({ name: 'twin-bridge', stop: bridge.stop });
+    log(`twin bridge ${bridge.clientId}`);
 
     const gateway = await createGateway({
       supergraphPath: options.supergraphPath ?? repositorySupergraph,

@@ -31,7 +31,15 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
       expect(url).not.toMatch(/:(4000|4001|4002|5173|1883|1884)\b/);
     }
     expect(platform.running).toEqual(
-      expect.arrayContaining(['mqtt-broker', 'core', 'twin-store', 'gateway', 'dashboard']),
+      expect.arrayContaining([
+        'mqtt-broker',
+        'core',
+        'twin-store',
+        'twin-subgraph',
+        'twin-bridge',
+        'gateway',
+        'dashboard',
+      ]),
     );
   });
 

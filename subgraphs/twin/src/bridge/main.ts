@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { gatewaySecretFromEnv } from '@bst/identity';
 import { createRedisTwinStore } from '../store/index.ts';
@@ -23,7 +24,16 @@ const bridge = await startBridge({
   ...(env.MQTT_PASSWORD ? { mqttPassword: env.MQTT_PASSWORD } : {}),
   ...(env.CATALOG_POLL_MS ? { catalogPollMs: Number(env.CATALOG_POLL_MS) } : {}),
   ...(env.SCHEDULER_INTERVAL_MS ? { schedulerIntervalMs: Number(env.SCHEDULER_INTERVAL_MS) } : {}),
+  ...(env.MQTT_PROTOCOL_VERSION === '4' ? { protocolVersion: 4 as const } : {}),
 });
+
+// The bridge serves no graph; this is what compose's healthcheck and an orchestrator's liveness probe read.
+const health = createServer((request, response) => {
+  const ok = request.url === '/health' && bridge.connected();
+  response.writeHead(request.url === '/health' ? (ok ? 200 : 503) : 404, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ status: ok ? 'ok' : 'mqtt-disconnected', messagesHandled: bridge.messagesHandled() }));
+});
+health.listen(Number(env.BRIDGE_HEALTH_PORT ?? 4003), env.HOST ?? '0.0.0.0');
 console.log(JSON.stringify({ service: 'twin-bridge', ready: true, clientId: bridge.clientId, pid: process.pid }));
 
 let stopping = false;
@@ -31,6 +41,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
+    health.close();
     await bridge.stop();
     await store.close();
     process.exit(0);

@@ -25,6 +25,11 @@ export interface BridgeOptions {
   catalogTtlSeconds?: number;
   /** How long the broker keeps a disconnected lane's session and queued messages. */
   sessionExpirySeconds?: number;
+  /**
+   * MQTT 5 by default (session expiry, receive maximum); 4 = MQTT 3.1.1 for brokers that speak only that, such as
+   * the embedded aedes broker, with the same persistent session (clean: false) and QoS 1 acknowledgements.
+   */
+  protocolVersion?: 4 | 5;
   /** Scheduler interval; false = this instance does not tick (another one does). */
   schedulerIntervalMs?: number | false;
   onError?: (error: unknown) => void;
@@ -35,6 +40,8 @@ export interface Bridge {
   catalog: CatalogFollower;
   /** MQTT messages this instance has stored and acknowledged. */
   messagesHandled(): number;
+  /** Whether the MQTT connection is up right now (the health check reads it). */
+  connected(): boolean;
   /** Stops, lets the messages in hand be stored and acknowledged, then disconnects (the session is kept). */
   stop(): Promise<void>;
 }
@@ -78,13 +85,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   }
 
+  const protocolVersion = options.protocolVersion ?? 5;
   const subscription = options.group ? `$share/${options.group}/${topicPrefix}/#` : `${topicPrefix}/#`;
   const client = mqtt.connect(options.mqttUrl, {
     clientId,
     clean: false,
-    protocolVersion: 5,
-    // receiveMaximum bounds the messages in hand (and the acks owed) at any moment.
-    properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? 7 * 24 * 3600, receiveMaximum: 100 },
+    ...(protocolVersion === 5
+      ? {
+          protocolVersion,
+          // receiveMaximum bounds the messages in hand (and the acks owed) at any moment.
+          properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? 7 * 24 * 3600, receiveMaximum: 100 },
+        }
+      : { protocolVersion }),
     reconnectPeriod: 1000,
     manualConnect: true,
     ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername }),
@@ -93,11 +105,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const delivery = acknowledgeInOrder(client, store);
   client.on('error', onError);
   client.connect();
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', reject);
-  });
-  await client.subscribeAsync(subscription, { qos: 1 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    await client.subscribeAsync(subscription, { qos: 1 });
+  } catch (error) {
+    // A bridge that could not start leaves no poller or reconnect loop behind.
+    catalog.stop();
+    await client.endAsync(true);
+    throw error;
+  }
 
   const scheduler =
     options.schedulerIntervalMs === false
@@ -114,6 +133,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     clientId,
     catalog,
     messagesHandled: () => handled,
+    connected: () => client.connected,
     async stop() {
       stopping = true;
       catalog.stop();
