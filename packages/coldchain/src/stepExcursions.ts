@@ -35,6 +35,7 @@ export function stepExcursions(
     return excursions;
   }
   const next: Excursions = { runs: { ...runs }, closedBudgetMs: excursions.closedBudgetMs, raised: excursions.raised };
+
   if (temperatureC !== null) {
     track(next, 'TEMPERATURE_HIGH', temperatureC, at, profile.maxTempC, profile.hysteresisC, profile, events);
     track(next, 'TEMPERATURE_LOW', temperatureC, at, profile.minTempC, profile.hysteresisC, profile, events);
@@ -157,7 +158,9 @@ function confirm(
 /** Ordinals count raised excursions only, so they follow from the sorted readings alone (a pending run takes none). */
 function nextOrdinal(next: Excursions, kind: ExcursionKind): number {
   const ordinal = (next.raised[kind] ?? 0) + 1;
-  next.raised = { ...next.raised, [kind]: ordinal };
+  const raised = { ...next.raised };
+  raised[kind] = ordinal;
+  next.raised = raised;
   return ordinal;
 }
 
