@@ -3,7 +3,7 @@ import type { Identity } from '@bst/identity';
 import { type ExecutionResult, GraphQLError, print } from 'graphql';
 import type { OperationLimits } from '../limits/index.ts';
 import type { LoadedSupergraph } from '../supergraph/loadSupergraph.ts';
-import { hydrateEvent, toGraphQLErrors, type UpstreamEvent } from './hydrateEvent.ts';
+import { createEventHydrator, type EventHydrator, toGraphQLErrors, type UpstreamEvent } from './hydrateEvent.ts';
 import { openUpstream, type Upstream, type UpstreamRetry } from './openUpstream.ts';
 import { type OperationRequest, prepareOperation, type SubscriptionPlan } from './prepareOperation.ts';
 
@@ -19,6 +19,8 @@ interface SharedSubscription {
   scope: Identity;
   listeners: Set<Listener>;
   upstream: Upstream;
+  /** Built once per shared upstream (and again when a reload swaps in an equivalent plan). */
+  hydrate: EventHydrator;
   /** Hydrations run one after another so that every client sees events in upstream order. */
   hydrating: Promise<void>;
 }
@@ -92,6 +94,7 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
       listeners: new Set(),
       hydrating: Promise.resolve(),
       upstream: { close() {} },
+      hydrate: createEventHydrator(plan, scope, servicesFor(plan.supergraph)),
     };
     const broadcast = (result: ExecutionResult) => {
       for (const listener of entry.listeners) listener.push(result);
@@ -100,7 +103,7 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
       next: (event: UpstreamEvent) => {
         entry.hydrating = entry.hydrating.then(async () => {
           try {
-            broadcast(await hydrateEvent(entry.plan, event, entry.scope, servicesFor(entry.plan.supergraph)));
+            broadcast(await entry.hydrate(event));
           } catch (error) {
             broadcast({ data: null, errors: [new GraphQLError(`could not resolve the event: ${String(error)}`)] });
           }
@@ -184,6 +187,7 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
         const prepared = prepareOperation(next, entry.plan.request as OperationRequest, options.limits);
         if (prepared.kind === 'subscription' && prepared.plan.fingerprint === entry.plan.fingerprint) {
           entry.plan = prepared.plan;
+          entry.hydrate = createEventHydrator(prepared.plan, entry.scope, servicesFor(prepared.plan.supergraph));
           continue;
         }
         const reason =
