@@ -19,6 +19,11 @@ const gateway = await createGateway({
   host: env.HOST ?? '0.0.0.0',
   subgraphUrls: subgraphUrlsFromEnv(names, env),
   auth: { mode, jwtSecret, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+  // 0 turns the per-client limit off.
+  rateLimit: {
+    perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
+    ...(env.RATE_LIMIT_BURST ? { burst: Number(env.RATE_LIMIT_BURST) } : {}),
+  },
   maxBodyBytes: env.MAX_BODY_BYTES ? Number(env.MAX_BODY_BYTES) : undefined,
   watchSupergraph: env.SUPERGRAPH_WATCH !== 'false',
 });

@@ -10,8 +10,16 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { GraphQLError } from 'graphql';
 import { AuthenticationError, type AuthOptions, createTokenVerifier } from './auth/index.ts';
 import { checkReadiness } from './checkReadiness.ts';
+import { createSubgraphFetcher } from './createSubgraphFetcher.ts';
 import { type GatewayContext, IdentityForwardingDataSource } from './IdentityForwardingDataSource.ts';
-import { defaultOperationLimits, type OperationLimits, useOperationLimits } from './limits/index.ts';
+import {
+  createRateLimiter,
+  defaultOperationLimits,
+  type OperationLimits,
+  type RateLimit,
+  useOperationLimits,
+  useRateLimit,
+} from './limits/index.ts';
 import { createGatewayMetrics, type GatewayMetrics, useMetrics } from './metrics.ts';
 import {
   createSubscriptionHub,
@@ -35,6 +43,8 @@ export interface GatewayOptions {
   /** Secret that seals the identity for subgraphs; defaults to GATEWAY_SHARED_SECRET / the dev secret. */
   sharedSecret?: string;
   limits?: Partial<OperationLimits>;
+  /** Per-client token bucket (JWT subject, else remote address) on HTTP, SSE and WebSocket operations; off when unset or 0. */
+  rateLimit?: RateLimit;
   maxBodyBytes?: number;
   logger?: Logger;
   /** Reload when the supergraph file changes (SIGHUP calls reload() too, from main). */
@@ -80,6 +90,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let updateApolloGateway: SupergraphSdlUpdateFunction | undefined;
 
   const verify = createTokenVerifier(options.auth);
+  const fetcher = createSubgraphFetcher();
+  const rateLimiter = options.rateLimit?.perMinute ? createRateLimiter(options.rateLimit) : undefined;
   const metrics = createGatewayMetrics();
   const app = express();
   const httpServer = createServer(app);
@@ -91,7 +103,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return { supergraphSdl: current.sdl };
     },
     buildService: ({ name, url }) =>
-      new IdentityForwardingDataSource(name, urlOverrides[name] ?? url ?? '', sharedSecret),
+      new IdentityForwardingDataSource(name, urlOverrides[name] ?? url ?? '', sharedSecret, fetcher),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -111,7 +123,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     retry: { initialDelayMs: 250, maxDelayMs: 10_000, ...options.subscriptions?.retry },
     serviceMap: (supergraph) =>
       Object.fromEntries(
-        supergraph.subgraphs.map((s) => [s.name, new IdentityForwardingDataSource(s.name, s.url, sharedSecret)]),
+        supergraph.subgraphs.map((s) => [
+          s.name,
+          new IdentityForwardingDataSource(s.name, s.url, sharedSecret, fetcher),
+        ]),
       ),
     onUpstreamCountChange: (count) => metrics.upstreamSubscriptions.set(count),
   });
@@ -121,6 +136,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     httpServer,
     path: '/graphql',
     keepAliveMs: options.subscriptions?.keepAliveMs ?? 12_000,
+    rateLimiter,
   });
 
   app.get('/health', (_req, res) => {
@@ -135,6 +151,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.use(
     '/graphql',
+    ...(rateLimiter ? [useRateLimit(rateLimiter, verify)] : []),
     express.json({ limit: options.maxBodyBytes ?? 100 * 1024 }),
     useGraphQLServerSentEvents(transport),
     expressMiddleware(server, {
@@ -205,6 +222,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         hub.closeAll();
         await webSocket.close();
         await server.stop();
+        fetcher.close();
       })();
       return stopping;
     },

@@ -63,6 +63,17 @@ describe('subscriptions over Server-Sent Events', () => {
     await waitFor(() => platform.graph.readings.subscribers() === 0, 'the upstream to close when the stream is closed');
   });
 
+  it('ends the stream with UNAUTHENTICATED when the token that opened it expires', async () => {
+    const brief = await platform.token('viewer', 'brief', Math.floor(Date.now() / 1000) + 2);
+    const stream = readEvents((await open(brief)).body as ReadableStream<Uint8Array>);
+    await waitFor(() => platform.graph.readings.subscribers() === 1, 'the upstream');
+    platform.graph.readings.publish({ code: 'SHELF-2', temperatureC: -17 });
+    await waitFor(() => stream.events.some((e) => e.event === 'complete'), 'the stream to end', 5000);
+    expect(stream.events.map((e) => e.event)).toEqual(['next', 'next', 'complete']);
+    expect(stream.events[1]?.data).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    await waitFor(() => platform.graph.readings.subscribers() === 0, 'the upstream to close');
+  });
+
   it('refuses a stream without a token (401) or with an invalid operation (400)', async () => {
     const anonymous = await open();
     expect(anonymous.status).toBe(401);

@@ -1,6 +1,7 @@
 export { authenticateConnection, type ConnectionAuth } from './authenticateConnection.ts';
 export { createSubscriptionHub, type SubscriptionHub, scopeOf } from './createSubscriptionHub.ts';
-export { hydrateEvent, type UpstreamEvent } from './hydrateEvent.ts';
+export { endAtExpiry } from './endAtExpiry.ts';
+export { createEventHydrator, type EventHydrator, hydrateEvent, type UpstreamEvent } from './hydrateEvent.ts';
 export { openUpstream, subgraphWebSocketUrl, type UpstreamRetry } from './openUpstream.ts';
 export {
   type OperationRequest,

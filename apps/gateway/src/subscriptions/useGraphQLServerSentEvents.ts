@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../metrics.ts';
 import type { LoadedSupergraph } from '../supergraph/loadSupergraph.ts';
 import { authenticateConnection } from './authenticateConnection.ts';
 import type { SubscriptionHub } from './createSubscriptionHub.ts';
+import { endAtExpiry } from './endAtExpiry.ts';
 import { executeThroughApollo } from './executeThroughApollo.ts';
 import { prepareOperation } from './prepareOperation.ts';
 
@@ -47,9 +48,10 @@ export function useGraphQLServerSentEvents(options: ServerSentEventsOptions): Re
       }
       if (prepared.kind === 'execute') return executeThroughApollo(options.apollo, request, auth.identity);
       options.metrics.activeSubscriptions.inc({ transport: 'sse' });
-      return options.hub.subscribe(prepared.plan, auth.identity, () =>
+      const results = options.hub.subscribe(prepared.plan, auth.identity, () =>
         options.metrics.activeSubscriptions.dec({ transport: 'sse' }),
       );
+      return endAtExpiry(results, auth.identity.expiresAt);
     },
   });
   return (req, res, next) => {

@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { TokenVerifier } from '../auth/index.ts';
 import type { GatewayContext } from '../IdentityForwardingDataSource.ts';
-import type { OperationLimits } from '../limits/index.ts';
+import { type OperationLimits, type RateLimiter, rateLimitedError, rateLimitKey } from '../limits/index.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { LoadedSupergraph } from '../supergraph/loadSupergraph.ts';
 import { authenticateConnection } from './authenticateConnection.ts';
@@ -35,6 +35,8 @@ export interface GraphQLWebSocketOptions {
   limits: OperationLimits;
   metrics: GatewayMetrics;
   keepAliveMs: number;
+  /** Spent by every operation a socket starts (subscriptions, and queries sent over it). */
+  rateLimiter?: RateLimiter;
 }
 
 export interface GraphQLWebSocket {
@@ -77,6 +79,10 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
       onSubscribe: (ctx, _id, payload) => {
         const identity = ctx.extra.identity;
         if (!identity) return [new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (options.rateLimiter) {
+          const decision = options.rateLimiter.take(rateLimitKey(identity, ctx.extra.request.socket.remoteAddress));
+          if (!decision.allowed) return [rateLimitedError(options.rateLimiter, decision.retryAfterSeconds)];
+        }
         const supergraph = options.supergraph();
         const prepared = prepareOperation(supergraph, payload, options.limits);
         if (prepared.kind === 'invalid') return prepared.errors;

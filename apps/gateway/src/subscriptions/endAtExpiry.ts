@@ -1,0 +1,54 @@
+import { type ExecutionResult, GraphQLError } from 'graphql';
+
+// Timers cannot wait longer than this (about 24 days); a credential valid for longer is not timed here.
+const maxTimer = 2_147_000_000;
+
+/**
+ * A subscription's results that stop when the credential that opened it expires: one UNAUTHENTICATED error, then the
+ * end (for streams without a socket to close, such as Server-Sent Events).
+ */
+export function endAtExpiry(
+  results: AsyncIterableIterator<ExecutionResult>,
+  expiresAtSeconds: number | undefined,
+): AsyncIterableIterator<ExecutionResult> {
+  const wait = expiresAtSeconds === undefined ? Number.POSITIVE_INFINITY : expiresAtSeconds * 1000 - Date.now();
+  if (wait > maxTimer) return results;
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), Math.max(0, wait));
+  });
+  let ended = false;
+  const end = async () => {
+    ended = true;
+    clearTimeout(timer);
+    await results.return?.();
+  };
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      if (ended) return { done: true, value: undefined };
+      const outcome = await Promise.race([results.next(), expiry]);
+      if (outcome !== 'expired') {
+        if (outcome.done) clearTimeout(timer);
+        return outcome;
+      }
+      await end();
+      const error = new GraphQLError('the token has expired; subscribe again with a fresh one', {
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+      return { done: false, value: { errors: [error] } };
+    },
+    async return() {
+      await end();
+      return { done: true, value: undefined };
+    },
+    // Transports (graphql-sse) recognise a generator by `throw` and only then call return() on disconnect.
+    async throw() {
+      await end();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
