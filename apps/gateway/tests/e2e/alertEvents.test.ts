@@ -10,11 +10,17 @@ import {
   uniqueName,
   uniqueTopicPrefix,
 } from '@bst/testing';
-import { type Bridge, coreCatalogSource, createRedisTwinStore, startBridge, type TwinStore } from '@bst/twin';
+import {
+  type Bridge,
+  coreCatalogSource,
+  createRedisTwinStore,
+  startBridge,
+  startTwinSubgraph,
+  type TwinStore,
+  type TwinSubgraph,
+} from '@bst/twin';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @bst/twin does not export its subgraph yet (the platform app imports it the same way).
-import { startTwinSubgraph, type TwinSubgraph } from '@bst/twin';
 import { signToken } from '../../src/auth/index.ts';
 import { createGateway, type Gateway } from '../../src/server.ts';
 import { gatewayClient, waitFor } from '../fixtures/gatewayClient.ts';
