@@ -4,4 +4,5 @@ export default [
   'subgraphs/*/vitest.config.ts',
   'apps/*/vitest.config.ts',
   'schema/vitest.config*.ts',
+  'e2e/vitest.config.ts',
 ];

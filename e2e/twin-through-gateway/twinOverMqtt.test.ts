@@ -20,20 +20,32 @@ import {
   uniqueName,
   uniqueTopicPrefix,
 } from '@bst/testing';
+import {
+  type Bridge,
+  coreCatalogSource,
+  createRedisTwinStore,
+  startBridge,
+  startTwinSubgraph,
+  type TwinStore,
+  type TwinSubgraph,
+} from '@bst/twin';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Bridge, coreCatalogSource, startBridge } from '../../src/bridge/index.ts';
-import { createRedisTwinStore, type TwinStore } from '../../src/store/index.ts';
-import { startTwinSubgraph, type TwinSubgraph } from '../../src/subgraph/index.ts';
-import { type Answer, iso, MINUTE } from './support.ts';
 
 const secret = 'twin-gateway-test-secret';
 const jwtSecret = 'twin-gateway-test-jwt';
-const supergraphPath = join(import.meta.dirname, '../../../../schema/supergraph.graphql');
-const goldenDir = join(import.meta.dirname, '../../../../packages/coldchain/tests/golden');
+const supergraphPath = join(import.meta.dirname, '../../schema/supergraph.graphql');
+const goldenDir = join(import.meta.dirname, '../../packages/coldchain/tests/golden');
+const MINUTE = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Answer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
 
 interface ReadingStep {
   m: number;

@@ -1,0 +1,11 @@
+import { createRequire } from 'node:module';
+import { defineProject } from 'vitest/config';
+
+// One graphql realm, the CommonJS build Node and @apollo/* load: an in-process gateway rejects schemas otherwise.
+const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
+
+// End-to-end scenarios: one folder per behaviour, every service real and started by the scenario's test.
+export default defineProject({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
+  test: { name: 'e2e', include: ['*/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+});
