@@ -14,8 +14,7 @@ import {
   uniqueName,
   uniqueTopicPrefix,
 } from '@bst/testing';
-import { coreCatalogSource, createRedisTwinStore, startBridge } from '@bst/twin';
-import { startTwinSubgraph } from '@bst/twin';
+import { coreCatalogSource, createRedisTwinStore, startBridge, startTwinSubgraph } from '@bst/twin';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const jwtSecret = 'bench-jwt-secret';
@@ -29,8 +28,12 @@ export const twinOnlySubscription = `subscription Alerts($filter: AlertFilter) {
   alertEvents(filter: $filter) { transition alert { id container { code } } }
 }`;
 
+// BENCH_GATEWAY_MAIN runs another build of the gateway (e.g. a copy of an earlier commit) for an A/B comparison.
+const benchEnv = process.env;
+const gatewayMain = benchEnv.BENCH_GATEWAY_MAIN ?? join(root, 'apps/gateway/src/main.ts');
+
 function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/gateway/src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', gatewayMain], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -72,6 +75,8 @@ export async function startAlertStack(label: string) {
     SUPERGRAPH_WATCH: 'false',
     SUBGRAPH_CORE_URL: core.url,
     SUBGRAPH_TWIN_URL: twin.url,
+    // The benchmarks measure event delivery, not admission: 1,000 clients of one subject must all get in.
+    RATE_LIMIT_PER_MINUTE: '0',
   });
   const device = await connectMqttDevice();
   const token = await signToken(jwtSecret, { subject: 'bench', roles: ['viewer'] }, '1h');
