@@ -8,9 +8,11 @@ const schema = buildSchema(`
   scalar DateTime
   type GeoPoint { lat: Float! lng: Float! }
   type Site { code: String! name: String! location: GeoPoint }
-  type StorageProfile { name: String! minTempC: Float maxTempC: Float }
+  type StorageProfile { name: String! minTempC: Float maxTempC: Float staleAfterSeconds: Int! }
   type LiveState { temperatureC: Float humidityPct: Float location: GeoPoint status: String at: DateTime stale: Boolean! }
-  type Compliance { readings: Int! inRangePct: Float timeInRangePct: Float excursionMinutes: Float! mktC: Float }
+  type Compliance {
+    readings: Int! inRangePct: Float! timeInRangePct: Float! unknownMinutes: Float! excursionMinutes: Float! mktC: Float
+  }
   type Container {
     id: ID! code: String! kind: String! label: String status: String!
     site: Site storageProfile: StorageProfile live: LiveState
@@ -20,9 +22,9 @@ const schema = buildSchema(`
   type ContainerConnection { edges: [ContainerEdge!]! totalCount: Int! }
   type Alert {
     id: ID! kind: String! severity: String! state: String! container: Container
-    startedAt: DateTime! endedAt: DateTime acknowledgedAt: DateTime message: String
+    startedAt: DateTime! endedAt: DateTime acknowledgedAt: DateTime message: String peakValue: Float
   }
-  type AlertEvent { transition: String! alert: Alert! }
+  type AlertEvent { transition: String! at: DateTime! alert: Alert! }
   type ContainerLiveEvent { containerCode: String! live: LiveState }
   type IngestStats { accepted: Int! duplicates: Int! rejected: Int! late: Int! unregistered: Int! }
   type Query { containers(first: Int, after: String): ContainerConnection! alerts(first: Int): [Alert!]! ingestStats: IngestStats! }
@@ -31,7 +33,7 @@ const schema = buildSchema(`
 `);
 
 const now = new Date().toISOString();
-const refrigerated = { name: 'Default SLA', minTempC: 2, maxTempC: 8 };
+const refrigerated = { name: 'Default SLA', minTempC: 2, maxTempC: 8, staleAfterSeconds: 900 };
 
 export interface FakeWorld {
   containers: Array<Record<string, unknown> & { code: string }>;
@@ -40,7 +42,19 @@ export interface FakeWorld {
 }
 
 export function demoWorld(): FakeWorld {
-  const container = (code: string, site: [string, number, number], live: Record<string, unknown> | null) => ({
+  const container = (
+    code: string,
+    site: [string, number, number],
+    live: Record<string, unknown> | null,
+    compliance: Record<string, number | null> = {
+      readings: 120,
+      inRangePct: 97.5,
+      timeInRangePct: 96.25,
+      unknownMinutes: 0,
+      excursionMinutes: 4,
+      mktC: 5.12,
+    },
+  ) => ({
     id: code,
     code,
     kind: 'BOX',
@@ -49,14 +63,15 @@ export function demoWorld(): FakeWorld {
     site: { code: site[0], name: site[0], location: { lat: site[1], lng: site[2] } },
     storageProfile: refrigerated,
     live,
-    compliance: { readings: 120, inRangePct: 97.5, timeInRangePct: 96.25, excursionMinutes: 4, mktC: 5.12 },
+    compliance,
   });
   const live = (temperatureC: number, stale = false) => ({
     temperatureC,
     humidityPct: 51,
     location: null,
     status: 'idle',
-    at: now,
+    // A stale container last reported longer ago than its profile's staleAfterSeconds.
+    at: stale ? new Date(Date.now() - 25 * 60_000).toISOString() : now,
     stale,
   });
   return {
@@ -64,6 +79,15 @@ export function demoWorld(): FakeWorld {
       container('BOX-0001', ['Berlin', 52.52, 13.405], live(4.2)),
       container('BOX-0002', ['London', 51.5074, -0.1278], live(11.5)),
       container('FRG-LON-01', ['London', 51.52, -0.1], live(5, true)),
+      // Never reported, at the same site as BOX-0001: the engine's reading count says 100 % for no readings.
+      container('BOX-0003', ['Berlin', 52.52, 13.405], null, {
+        readings: 0,
+        inRangePct: 100,
+        timeInRangePct: 0,
+        unknownMinutes: 1440,
+        excursionMinutes: 0,
+        mktC: null,
+      }),
     ],
     alerts: [
       {
@@ -76,6 +100,7 @@ export function demoWorld(): FakeWorld {
         endedAt: null,
         acknowledgedAt: null,
         message: 'Temperature 11.5 °C above 8 °C for 6 min',
+        peakValue: 11.5,
       },
     ],
     acknowledged: [],

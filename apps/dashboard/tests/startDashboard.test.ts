@@ -100,7 +100,7 @@ describe('startDashboard', () => {
       'liveState(containerCodes: $containerCodes)',
       'alertEvents',
       'acknowledgeAlert(id: $id, note: $note)',
-      'compliance(since: $since) { readings inRangePct timeInRangePct excursionMinutes mktC }',
+      'compliance(since: $since) { readings inRangePct timeInRangePct unknownMinutes excursionMinutes mktC }',
       'temperatureC humidityPct location { lat lng } status at stale',
     ]) {
       expect(script).toContain(name);
