@@ -324,9 +324,18 @@ function renderContainer(entry, flash = false) {
   renderLegendCounts();
 }
 
+/** Every row and marker, and the legend's counts once at the end rather than per container. */
+function renderEveryContainer() {
+  for (const entry of containers.values()) {
+    renderRow(entry);
+    renderMarker(entry);
+  }
+  renderLegendCounts();
+}
+
 function renderAll() {
   $('#containers tbody').replaceChildren();
-  for (const entry of containers.values()) renderContainer(entry);
+  renderEveryContainer();
   const registered = [...containers.values()].filter((entry) => !entry.unregistered).length;
   $('#container-count').textContent = `${registered}`;
 }
@@ -506,7 +515,7 @@ async function loadAlerts() {
   alerts.clear();
   for (const alert of data.alerts) alerts.set(alert.id, { alert, seenAt: Date.now() });
   renderAlerts();
-  for (const entry of containers.values()) renderContainer(entry);
+  renderEveryContainer();
 }
 
 async function loadIngestStats() {
@@ -582,7 +591,7 @@ async function start() {
     setInterval(loadCompliance, REFRESH_MS),
     setInterval(loadIngestStats, REFRESH_MS / 2),
     setInterval(() => {
-      for (const entry of containers.values()) renderContainer(entry);
+      renderEveryContainer();
       refreshAges();
       dropWithdrawnAlerts();
     }, REFRESH_MS / 2),
