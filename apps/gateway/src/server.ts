@@ -55,6 +55,10 @@ export interface GatewayOptions {
     /** Backoff for reconnecting to a subgraph whose subscription socket dropped. */
     retry?: Partial<UpstreamRetry>;
   };
+  shutdown?: {
+    /** How long stop() waits for subscription clients to take their close before dropping them (default 1 s). */
+    closeTimeoutMs?: number;
+  };
 }
 
 export interface Gateway {
@@ -66,7 +70,11 @@ export interface Gateway {
   supergraph(): LoadedSupergraph;
   /** Re-reads the supergraph file and serves it; a file that does not load keeps the current one and throws. */
   reload(): Promise<void>;
-  /** Drains HTTP and closes every socket; safe to call twice. */
+  /**
+   * Graceful shutdown for a rolling restart: stops accepting connections, closes WebSockets with 1012 and ends SSE
+   * streams without completing their subscriptions (clients with retries resubscribe on another instance), then
+   * closes the upstream subscriptions and drains HTTP. Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -130,7 +138,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ),
     onUpstreamCountChange: (count) => metrics.upstreamSubscriptions.set(count),
   });
-  const transport = { verify, hub, apollo: server, supergraph: () => current, limits, metrics };
+  const closeTimeoutMs = options.shutdown?.closeTimeoutMs ?? 1000;
+  const transport = { verify, hub, apollo: server, supergraph: () => current, limits, metrics, closeTimeoutMs };
+  const serverSentEvents = useGraphQLServerSentEvents(transport);
   const webSocket = useGraphQLWebSocket({
     ...transport,
     httpServer,
@@ -153,7 +163,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     '/graphql',
     ...(rateLimiter ? [useRateLimit(rateLimiter, verify)] : []),
     express.json({ limit: options.maxBodyBytes ?? 100 * 1024 }),
-    useGraphQLServerSentEvents(transport),
+    serverSentEvents.handle,
     expressMiddleware(server, {
       context: async ({ req }) => {
         try {
@@ -219,8 +229,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stop() {
       stopping ??= (async () => {
         watcher?.close();
+        // No new connections from here on; the load balancer sends reconnecting clients to another instance.
+        httpServer.close();
+        await Promise.all([webSocket.close(), serverSentEvents.close()]);
+        // Upstreams close once their clients are gone, so no client sees its subscription end.
         hub.closeAll();
-        await webSocket.close();
         await server.stop();
         fetcher.close();
       })();

@@ -1,33 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './fixtures/gatewayClient.ts';
+import { readEvents } from './fixtures/readEvents.ts';
 import { type ShelfPlatform, startShelfPlatform } from './fixtures/startShelfPlatform.ts';
 
 const query = 'subscription { shelfReadings(codes: ["SHELF-2"]) { temperatureC shelf { label } } }';
-
-/** Reads `event: next` payloads from a graphql-sse (distinct connection) response body. */
-function readEvents(body: ReadableStream<Uint8Array>) {
-  const events: { event: string; data: unknown }[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const reader = body.getReader();
-  const done = (async () => {
-    for (;;) {
-      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (chunk.done) return;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end !== -1) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(message)?.[1];
-        const data = /^data: (.*)$/m.exec(message)?.[1];
-        if (event) events.push({ event, data: data ? JSON.parse(data) : null });
-        end = buffer.indexOf('\n\n');
-      }
-    }
-  })();
-  return { events, cancel: () => reader.cancel(), done };
-}
 
 describe('subscriptions over Server-Sent Events', () => {
   let platform: ShelfPlatform;

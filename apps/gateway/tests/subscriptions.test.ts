@@ -167,17 +167,4 @@ describe('resilience', () => {
       await platform.stop();
     }
   });
-
-  it('graceful shutdown completes subscriptions and closes sockets with 1001', async () => {
-    const platform = await startShelfPlatform();
-    const c = gatewayClient(platform.gateway.url, await platform.token('viewer'), { lazy: false });
-    const subscription = c.subscribe(readingsWithShelf);
-    await waitFor(() => platform.graph.readings.subscribers() === 1, 'the upstream');
-    await platform.stop();
-    await waitFor(() => c.closes.length === 1, 'the close');
-    expect(subscription.completed).toBe(true);
-    expect(c.closes[0]?.code).toBe(1001);
-    expect(platform.graph.readings.subscribers()).toBe(0);
-    await c.dispose();
-  });
 });

@@ -9,5 +9,5 @@ export {
   prepareOperation,
   type SubscriptionPlan,
 } from './prepareOperation.ts';
-export { useGraphQLServerSentEvents } from './useGraphQLServerSentEvents.ts';
-export { type GraphQLWebSocket, useGraphQLWebSocket } from './useGraphQLWebSocket.ts';
+export { type ServerSentEvents, useGraphQLServerSentEvents } from './useGraphQLServerSentEvents.ts';
+export { type GraphQLWebSocket, serviceRestartCloseCode, useGraphQLWebSocket } from './useGraphQLWebSocket.ts';

@@ -1,5 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { TokenVerifier } from '../auth/index.ts';
 import type { GatewayContext } from '../IdentityForwardingDataSource.ts';
@@ -19,6 +19,18 @@ export interface ServerSentEventsOptions {
   supergraph(): LoadedSupergraph;
   limits: OperationLimits;
   metrics: GatewayMetrics;
+  /** How long close() waits for streams to flush their end before dropping their connections. */
+  closeTimeoutMs?: number;
+}
+
+export interface ServerSentEvents {
+  /** Serves requests that accept `text/event-stream`; passes the others on. */
+  handle: RequestHandler;
+  /**
+   * Refuses new streams and ends every subscription stream without a `complete` event, which graphql-sse clients
+   * with retries take as a lost connection: they reconnect (to another instance) and subscribe again.
+   */
+  close(): Promise<void>;
 }
 
 const json = (status: number, statusText: string, errors: { message: string; extensions?: object }[]) =>
@@ -28,9 +40,16 @@ const json = (status: number, statusText: string, errors: { message: string; ext
   ] as const;
 
 /** graphql-sse (distinct connections) on `/graphql` for clients that ask for `Accept: text/event-stream`. */
-export function useGraphQLServerSentEvents(options: ServerSentEventsOptions): RequestHandler {
+export function useGraphQLServerSentEvents(options: ServerSentEventsOptions): ServerSentEvents {
+  const streams = new Set<Response>();
+  let closing = false;
   const handler = createHandler({
     onSubscribe: async (req, params) => {
+      if (closing) {
+        return json(503, 'Service Unavailable', [
+          { message: 'the gateway is restarting; subscribe again', extensions: { code: 'SERVICE_RESTART' } },
+        ]);
+      }
       const auth = await authenticateConnection(options.verify, req.headers.get('authorization'));
       if (!auth.ok) {
         return json(auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden', [
@@ -47,6 +66,9 @@ export function useGraphQLServerSentEvents(options: ServerSentEventsOptions): Re
         );
       }
       if (prepared.kind === 'execute') return executeThroughApollo(options.apollo, request, auth.identity);
+      const stream = req.context.res;
+      streams.add(stream);
+      stream.once('close', () => streams.delete(stream));
       options.metrics.activeSubscriptions.inc({ transport: 'sse' });
       const results = options.hub.subscribe(prepared.plan, auth.identity, () =>
         options.metrics.activeSubscriptions.dec({ transport: 'sse' }),
@@ -54,11 +76,34 @@ export function useGraphQLServerSentEvents(options: ServerSentEventsOptions): Re
       return endAtExpiry(results, auth.identity.expiresAt);
     },
   });
-  return (req, res, next) => {
-    if (!req.headers.accept?.includes('text/event-stream')) {
-      next();
-      return;
-    }
-    handler(req, res).catch(next);
+  return {
+    handle: (req, res, next) => {
+      if (!req.headers.accept?.includes('text/event-stream')) {
+        next();
+        return;
+      }
+      handler(req, res).catch(next);
+    },
+    async close() {
+      closing = true;
+      const open = [...streams];
+      const gone = open.map((stream) => new Promise<void>((resolve) => stream.once('close', () => resolve())));
+      // Ending the response (not the results) leaves graphql-sse no chance to write `complete`; ending the
+      // connection too keeps the client's retry off this instance's kept-alive socket.
+      for (const stream of open) {
+        const socket = stream.socket;
+        stream.end(() => socket?.end());
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(gone),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, options.closeTimeoutMs ?? 1000);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const stream of streams) stream.destroy();
+      await Promise.all(gone);
+    },
   };
 }

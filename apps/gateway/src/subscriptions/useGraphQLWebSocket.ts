@@ -37,12 +37,22 @@ export interface GraphQLWebSocketOptions {
   keepAliveMs: number;
   /** Spent by every operation a socket starts (subscriptions, and queries sent over it). */
   rateLimiter?: RateLimiter;
+  /** How long close() waits for clients to answer the close frame before dropping their connections. */
+  closeTimeoutMs?: number;
 }
 
 export interface GraphQLWebSocket {
-  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+  /**
+   * Refuses new sockets and closes every open one with 1012 (service restart) without completing its subscriptions,
+   * so that clients with retries reconnect (through the load balancer, to another instance) and resubscribe.
+   * Resolves once every socket is gone and its subscriptions have left the hub, within `closeTimeoutMs`.
+   */
   close(): Promise<void>;
 }
+
+/** Service Restart (RFC 6455 registry): graphql-ws clients treat it as retryable, unlike 1000 or 4xxx codes. */
+export const serviceRestartCloseCode = 1012;
+const serviceRestartReason = 'Service restart: reconnect to resume your subscriptions';
 
 // Timers cannot wait longer than this; a token valid for longer is re-armed when it fires.
 const maxTimer = 2_147_000_000;
@@ -50,6 +60,7 @@ const maxTimer = 2_147_000_000;
 /** graphql-ws (graphql-transport-ws) on the gateway's own HTTP server and path: auth at connection_init, then ops. */
 export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  let closing = false;
   const armExpiry = (state: ConnectionState, close: () => void) => {
     const expiresAt = state.identity?.expiresAt;
     if (!expiresAt) return;
@@ -63,6 +74,10 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
     {
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
+        if (closing) {
+          ctx.extra.socket.close(serviceRestartCloseCode, serviceRestartReason);
+          return false;
+        }
         const params = ctx.connectionParams ?? {};
         const auth = await authenticateConnection(options.verify, params.authorization ?? params.Authorization);
         if (!auth.ok) {
@@ -113,15 +128,34 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
     wss,
     options.keepAliveMs,
   );
+  // An upgrade on a kept-alive connection can still arrive after close() began.
+  wss.on('connection', (socket) => {
+    if (closing) socket.close(serviceRestartCloseCode, serviceRestartReason);
+  });
   return {
     async close() {
-      // Completions for subscriptions just ended by the hub are still being written: let them reach the clients.
-      const deadline = Date.now() + 1000;
-      const open = async () =>
-        (await options.metrics.activeSubscriptions.get()).values.find((v) => v.labels.transport === 'ws')?.value ?? 0;
-      while ((await open()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      for (const socket of wss.clients) socket.close(1001, 'Going away: the gateway is shutting down');
+      closing = true;
+      const sockets = [...wss.clients];
+      const gone = sockets.map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            if (socket.readyState === socket.CLOSED) resolve();
+            else socket.once('close', () => resolve());
+          }),
+      );
+      // graphql-ws only writes to open sockets, so subscriptions ended by the close send no `complete`.
+      for (const socket of sockets) socket.close(serviceRestartCloseCode, serviceRestartReason);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(gone),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, options.closeTimeoutMs ?? 1000);
+        }),
+      ]);
+      clearTimeout(timer);
+      // A client that does not answer the close frame in time loses its connection; it reconnects all the same.
+      for (const socket of wss.clients) socket.terminate();
+      await Promise.all(gone);
       await disposable.dispose();
     },
   };
