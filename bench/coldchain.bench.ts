@@ -1,22 +1,15 @@
 // Readings per second through the cold-chain engine's applyReading on one core, against a baseline loop that only
 // builds the reading and copies the state's top level (the least any immutable fold must do), measured in the same run.
-import { applyReading, initialState, type MonitorState, type Reading, type StorageProfile } from '@bst/coldchain';
+import { applyReading, initialState, type MonitorState, type Reading } from '@bst/coldchain';
+import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 
-const profile: StorageProfile = {
+const profile = refrigeratedProfile({
   id: 'bench',
   name: 'Default SLA',
-  kind: 'REFRIGERATED',
-  minTempC: 2,
-  maxTempC: 8,
   minHumidityPct: 30,
   maxHumidityPct: 70,
   excursionDelaySeconds: 600,
-  hysteresisC: 0.5,
-  hysteresisPct: 2,
-  maxExcursionMinutes: 60,
-  excursionBudgetMinutes: 120,
-  staleAfterSeconds: 900,
-};
+});
 const N = 1_000_000;
 const RUNS = 7;
 // A realistic mix: mostly in range, with a 15-minute excursion every hour (readings every 5 s).

@@ -1,6 +1,4 @@
-// QoS 1 readings/s through the whole twin bridge path (validation, dedup, engine, Lua commit into Redis, ack) against,
-// in the same run, an mqtt.js subscriber that only counts the same stream: the raw transport baseline.
-import type { StorageProfile } from '@bst/coldchain';
+import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { createRedisTestPrefix, services, uniqueName } from '@bst/testing';
 import { createRedisTwinStore, startBridge } from '@bst/twin';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -8,21 +6,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 const readings = 20_000;
 const rounds = 3;
 const boxes = Array.from({ length: 100 }, (_, i) => `BOX-${String(i + 1).padStart(4, '0')}`);
-const profile: StorageProfile = {
-  id: 'bench',
-  name: 'Refrigerated',
-  kind: 'REFRIGERATED',
-  minTempC: 2,
-  maxTempC: 8,
-  minHumidityPct: null,
-  maxHumidityPct: null,
-  excursionDelaySeconds: 0,
-  hysteresisC: 0.5,
-  hysteresisPct: 2,
-  maxExcursionMinutes: 30,
-  excursionBudgetMinutes: 120,
-  staleAfterSeconds: 86_400,
-};
+const profile = refrigeratedProfile({ id: 'bench', maxExcursionMinutes: 30, staleAfterSeconds: 86_400 });
 const catalog = {
   version: 'bench',
   profiles: [profile],

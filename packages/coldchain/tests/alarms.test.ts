@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { refrigeratedProfile } from '../src/fixtures/index.ts';
 import {
   type Alert,
   AlertAlreadyAcknowledgedError,
@@ -11,25 +12,10 @@ import {
   initialState,
   type MonitorState,
   REORDER_HORIZON,
-  type StorageProfile,
 } from '../src/index.ts';
 
 const MINUTE = 60_000;
-const refrigerated: StorageProfile = {
-  id: 'refrigerated',
-  name: 'Refrigerated',
-  kind: 'REFRIGERATED',
-  minTempC: 2,
-  maxTempC: 8,
-  minHumidityPct: null,
-  maxHumidityPct: null,
-  excursionDelaySeconds: 0,
-  hysteresisC: 0.5,
-  hysteresisPct: 2,
-  maxExcursionMinutes: 60,
-  excursionBudgetMinutes: 120,
-  staleAfterSeconds: 900,
-};
+const refrigerated = refrigeratedProfile();
 
 function feed(temperatures: [number, number][], state: MonitorState = initialState()) {
   const events: AlertEvent[] = [];

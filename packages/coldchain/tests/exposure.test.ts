@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compliance, exposure, type Reading, type StorageProfile } from '../src/index.ts';
+import { refrigeratedProfile } from '../src/fixtures/index.ts';
+import { compliance, exposure, type Reading } from '../src/index.ts';
 
 const MINUTE = 60_000;
-const refrigerated: StorageProfile = {
-  id: 'refrigerated',
-  name: 'Refrigerated',
-  kind: 'REFRIGERATED',
-  minTempC: 2,
-  maxTempC: 8,
-  minHumidityPct: null,
-  maxHumidityPct: null,
-  excursionDelaySeconds: 600,
-  hysteresisC: 0.5,
-  hysteresisPct: 2,
-  maxExcursionMinutes: 60,
-  excursionBudgetMinutes: 30,
-  staleAfterSeconds: 900,
-};
+const refrigerated = refrigeratedProfile({ excursionDelaySeconds: 600, excursionBudgetMinutes: 30 });
 const series = (points: [number, number][]): Reading[] =>
   points.map(([m, temperatureC]) => ({ at: m * MINUTE, temperatureC, humidityPct: null }));
 

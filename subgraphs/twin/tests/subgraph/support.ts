@@ -1,4 +1,4 @@
-import type { StorageProfile } from '@bst/coldchain';
+import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { type Identity, type Role, sealIdentity } from '@bst/identity';
 import { postToSubgraph, services, uniqueName } from '@bst/testing';
 import { catalogView, handleDeviceMessage } from '../../src/bridge/index.ts';
@@ -10,21 +10,7 @@ export const secret = 'twin-subgraph-test-secret';
 export const MINUTE = 60_000;
 
 /** Refrigerated 2–8 °C, judged at once (no delay) so a single reading out of range is an excursion. */
-export const strictFridge: StorageProfile = {
-  id: 'strict-fridge',
-  name: 'Strict fridge',
-  kind: 'REFRIGERATED',
-  minTempC: 2,
-  maxTempC: 8,
-  minHumidityPct: null,
-  maxHumidityPct: null,
-  excursionDelaySeconds: 0,
-  hysteresisC: 0.5,
-  hysteresisPct: 2,
-  maxExcursionMinutes: 60,
-  excursionBudgetMinutes: 120,
-  staleAfterSeconds: 900,
-};
+export const strictFridge = refrigeratedProfile({ id: 'strict-fridge', name: 'Strict fridge' });
 
 export interface Answer<T> {
   data?: T | null;

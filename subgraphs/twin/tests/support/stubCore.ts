@@ -1,24 +1,17 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StorageProfile } from '@bst/coldchain';
+import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { gatewaySecretFromEnv, openIdentity } from '@bst/identity';
 import type { MonitoringCatalog } from '../../src/store/index.ts';
 
-export const refrigerated: StorageProfile = {
+export const refrigerated = refrigeratedProfile({
   id: 'profile-default-sla',
   name: 'Default SLA',
-  kind: 'REFRIGERATED',
-  minTempC: 2,
-  maxTempC: 8,
   minHumidityPct: 30,
   maxHumidityPct: 70,
-  excursionDelaySeconds: 0,
-  hysteresisC: 0.5,
-  hysteresisPct: 2,
   maxExcursionMinutes: 30,
-  excursionBudgetMinutes: 120,
-  staleAfterSeconds: 900,
-};
+});
 
 export function catalogFor(codes: string[], profile: StorageProfile = refrigerated, version = 'v1'): MonitoringCatalog {
   return {
