@@ -60,8 +60,17 @@ function grouped<T>(find: (keys: string[]) => Promise<T[]>, keyOf: (row: T) => s
 
 /** Fresh per request: batching and caching never leak between callers. */
 export function createLoaders(repos: Repositories): Loaders {
+  const site = keyed<SiteRow>(
+    (ids, codes) => repos.sites.findByKeys(ids, codes),
+    (r) => r.code,
+  );
+  // A container's site comes in the same statement: `container { site }` costs one round trip, not two.
   const container = keyed<ContainerRow>(
-    (ids, codes) => repos.containers.findByKeys(ids, codes),
+    async (ids, codes) =>
+      (await repos.containers.findByKeysWithSites(ids, codes)).map((row) => {
+        if (row.site) site.prime(`id:${row.site.id}`, row.site).prime(`code:${row.site.code}`, row.site);
+        return row.container;
+      }),
     (r) => r.code,
   );
   const prime = (rows: ContainerRow[]) => {
@@ -74,10 +83,7 @@ export function createLoaders(repos: Repositories): Loaders {
       (ids, codes) => repos.samples.findByKeys(ids, codes),
       (r) => r.code,
     ),
-    site: keyed<SiteRow>(
-      (ids, codes) => repos.sites.findByKeys(ids, codes),
-      (r) => r.code,
-    ),
+    site,
     shipment: keyed<ShipmentRow>(
       (ids, refs) => repos.shipments.findByKeys(ids, refs),
       (r) => r.reference,

@@ -2,7 +2,7 @@ import { badUserInput, notFound } from '@bst/subgraph-kit';
 import { and, asc, count, eq, gt, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import { rethrowConstraintViolation } from '../db/constraintViolation.ts';
 import type { DB, Tx } from '../db/index.ts';
-import { type ContainerRow, containers, shipmentContainers, sites } from '../db/schema.ts';
+import { type ContainerRow, containers, type SiteRow, shipmentContainers, sites } from '../db/schema.ts';
 import { checkCode } from '../domain/codeRules.ts';
 import { decodeCursor, pageSize, toConnection } from '../pagination/cursor.ts';
 import type { AuditLogRepository } from './AuditLogRepository.ts';
@@ -88,15 +88,23 @@ export class ContainerRepository {
 
   /** One statement for any mix of ids and codes (federation keys). */
   async findByKeys(ids: readonly string[], codes: readonly string[], tx: DB | Tx = this.db): Promise<ContainerRow[]> {
-    const conditions: SQL[] = [];
-    const validIds = ids.filter(isUuid);
-    if (validIds.length > 0) conditions.push(inArray(containers.id, validIds));
-    if (codes.length > 0) conditions.push(inArray(containers.code, [...codes]));
-    if (conditions.length === 0) return [];
-    return tx
-      .select()
+    const where = keysCondition(ids, codes);
+    if (!where) return [];
+    return tx.select().from(containers).where(where);
+  }
+
+  /** The same lookup with each container's site in the same statement: hydration asks for the site next. */
+  async findByKeysWithSites(
+    ids: readonly string[],
+    codes: readonly string[],
+  ): Promise<{ container: ContainerRow; site: SiteRow | null }[]> {
+    const where = keysCondition(ids, codes);
+    if (!where) return [];
+    return this.db
+      .select({ container: containers, site: sites })
       .from(containers)
-      .where(or(...conditions));
+      .leftJoin(sites, eq(sites.id, containers.siteId))
+      .where(where);
   }
 
   async findByParentIds(parentIds: readonly string[]): Promise<ContainerRow[]> {
@@ -267,4 +275,12 @@ export async function codesFor(tx: Tx, ids: (string | null)[]) {
     container: (id: string | null) => (id ? (containerCodes.get(id) ?? null) : null),
     site: (id: string | null) => (id ? (siteCodes.get(id) ?? null) : null),
   };
+}
+
+function keysCondition(ids: readonly string[], codes: readonly string[]): SQL | undefined {
+  const conditions: SQL[] = [];
+  const validIds = ids.filter(isUuid);
+  if (validIds.length > 0) conditions.push(inArray(containers.id, validIds));
+  if (codes.length > 0) conditions.push(inArray(containers.code, [...codes]));
+  return conditions.length === 0 ? undefined : or(...conditions);
 }
