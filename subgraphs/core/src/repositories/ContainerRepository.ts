@@ -1,5 +1,5 @@
 import { badUserInput, notFound } from '@bst/subgraph-kit';
-import { and, asc, count, eq, gt, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { rethrowConstraintViolation } from '../db/constraintViolation.ts';
 import type { DB, Tx } from '../db/index.ts';
 import { type ContainerRow, containers, type SiteRow, shipmentContainers, sites } from '../db/schema.ts';
@@ -41,11 +41,26 @@ export interface ContainerPatch {
 }
 
 export class ContainerRepository {
+  // Built once: Drizzle spends ~0.3 ms of CPU building a statement, more than Postgres spends answering this one.
+  private readonly keysWithSites;
+
   constructor(
     private readonly db: DB,
     private readonly audit: AuditLogRepository,
     private readonly custody: CustodyEventRepository,
-  ) {}
+  ) {
+    this.keysWithSites = db
+      .select({ container: containers, site: sites })
+      .from(containers)
+      .leftJoin(sites, eq(sites.id, containers.siteId))
+      .where(
+        or(
+          sql`${containers.id} = any(${sql.placeholder('ids')})`,
+          sql`${containers.code} = any(${sql.placeholder('codes')})`,
+        ),
+      )
+      .prepare('container_keys_with_site');
+  }
 
   async list(args: { first?: number | null; after?: string | null; filter?: ContainerFilter | null }) {
     const size = pageSize(args.first);
@@ -98,13 +113,9 @@ export class ContainerRepository {
     ids: readonly string[],
     codes: readonly string[],
   ): Promise<{ container: ContainerRow; site: SiteRow | null }[]> {
-    const where = keysCondition(ids, codes);
-    if (!where) return [];
-    return this.db
-      .select({ container: containers, site: sites })
-      .from(containers)
-      .leftJoin(sites, eq(sites.id, containers.siteId))
-      .where(where);
+    const validIds = ids.filter(isUuid);
+    if (validIds.length === 0 && codes.length === 0) return [];
+    return this.keysWithSites.execute({ ids: validIds, codes: [...codes] });
   }
 
   async findByParentIds(parentIds: readonly string[]): Promise<ContainerRow[]> {

@@ -1,5 +1,5 @@
 import { badUserInput, notFound } from '@bst/subgraph-kit';
-import { and, asc, count, eq, gt, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { rethrowConstraintViolation } from '../db/constraintViolation.ts';
 import type { DB, Tx } from '../db/index.ts';
 import { containers, type SampleRow, samples } from '../db/schema.ts';
@@ -53,11 +53,21 @@ export interface NewAliquot {
 const uniqueFields = { samples_code_unique: 'input.code' };
 
 export class SampleRepository {
+  // Built once: a container's samples are on the alert hydration path, where building the statement cost most.
+  private readonly byContainerIds;
+
   constructor(
     private readonly db: DB,
     private readonly audit: AuditLogRepository,
     private readonly custody: CustodyEventRepository,
-  ) {}
+  ) {
+    this.byContainerIds = db
+      .select()
+      .from(samples)
+      .where(sql`${samples.containerId} = any(${sql.placeholder('containerIds')})`)
+      .orderBy(asc(samples.code))
+      .prepare('samples_by_container_ids');
+  }
 
   async list(args: { first?: number | null; after?: string | null; filter?: SampleFilter | null }) {
     const size = pageSize(args.first);
@@ -112,11 +122,7 @@ export class SampleRepository {
   }
 
   async findByContainerIds(containerIds: readonly string[]): Promise<SampleRow[]> {
-    return this.db
-      .select()
-      .from(samples)
-      .where(inArray(samples.containerId, [...containerIds]))
-      .orderBy(asc(samples.code));
+    return this.byContainerIds.execute({ containerIds: [...containerIds] });
   }
 
   async findByParentIds(parentIds: readonly string[]): Promise<SampleRow[]> {
