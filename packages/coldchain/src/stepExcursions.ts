@@ -24,17 +24,27 @@ export function stepExcursions(
   events: AlertEvent[] | null,
 ): Excursions {
   const runs = excursions.runs;
+  const temperatureHigh = runs.TEMPERATURE_HIGH;
+  const temperatureLow = runs.TEMPERATURE_LOW;
+  const humidityHigh = runs.HUMIDITY_HIGH;
+  const humidityLow = runs.HUMIDITY_LOW;
   if (
-    runs.TEMPERATURE_HIGH === undefined &&
-    runs.TEMPERATURE_LOW === undefined &&
-    runs.HUMIDITY_HIGH === undefined &&
-    runs.HUMIDITY_LOW === undefined &&
+    temperatureHigh === undefined &&
+    temperatureLow === undefined &&
+    humidityHigh === undefined &&
+    humidityLow === undefined &&
     inside(temperatureC, profile.minTempC, profile.maxTempC) &&
     inside(humidityPct, profile.minHumidityPct, profile.maxHumidityPct)
   ) {
     return excursions;
   }
-  const next: Excursions = { runs: { ...runs }, closedBudgetMs: excursions.closedBudgetMs, raised: excursions.raised };
+  // Built field by field: a spread of a runs object that once lost a key (delete) copies a slow dictionary.
+  const nextRuns: Excursions['runs'] = {};
+  if (temperatureHigh !== undefined) nextRuns.TEMPERATURE_HIGH = temperatureHigh;
+  if (temperatureLow !== undefined) nextRuns.TEMPERATURE_LOW = temperatureLow;
+  if (humidityHigh !== undefined) nextRuns.HUMIDITY_HIGH = humidityHigh;
+  if (humidityLow !== undefined) nextRuns.HUMIDITY_LOW = humidityLow;
+  const next: Excursions = { runs: nextRuns, closedBudgetMs: excursions.closedBudgetMs, raised: excursions.raised };
 
   if (temperatureC !== null) {
     track(next, 'TEMPERATURE_HIGH', temperatureC, at, profile.maxTempC, profile.hysteresisC, profile, events);
@@ -44,8 +54,18 @@ export function stepExcursions(
     track(next, 'HUMIDITY_HIGH', humidityPct, at, profile.maxHumidityPct, profile.hysteresisPct, profile, events);
     track(next, 'HUMIDITY_LOW', humidityPct, at, profile.minHumidityPct, profile.hysteresisPct, profile, events);
   }
-  escalate(next, at, at, profile, events, false);
+  if (anyWarning(nextRuns)) escalate(next, at, at, profile, events, false);
   return next;
+}
+
+/** Only a raised, not yet critical excursion can escalate, and most readings of an excursion come after that. */
+function anyWarning(runs: Excursions['runs']): boolean {
+  return (
+    runs.TEMPERATURE_HIGH?.severity === 'WARNING' ||
+    runs.TEMPERATURE_LOW?.severity === 'WARNING' ||
+    runs.HUMIDITY_HIGH?.severity === 'WARNING' ||
+    runs.HUMIDITY_LOW?.severity === 'WARNING'
+  );
 }
 
 /** Escalates open excursions that, measured at `until`, outlast maxExcursionMinutes or exhaust the budget. */
@@ -136,7 +156,15 @@ function track(
     return;
   }
   const peakValue = out && (high ? value > run.peakValue : value < run.peakValue) ? value : run.peakValue;
-  const continued: Run = { ...run, lastAt: at, peakValue };
+  const continued: Run = {
+    kind: run.kind,
+    startedAt: run.startedAt,
+    lastAt: at,
+    peakValue,
+    severity: run.severity,
+    ordinal: run.ordinal,
+  };
+  if (run.escalatedByTick !== undefined) continued.escalatedByTick = run.escalatedByTick;
   next.runs[kind] = continued;
   if (continued.severity === null) confirm(next, continued, at, value, profile, events);
 }
