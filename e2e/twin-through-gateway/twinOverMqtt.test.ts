@@ -9,6 +9,7 @@ import {
   type MonitorState,
   type StorageProfile,
 } from '@bst/coldchain';
+import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { type CoreSubgraph, startCoreSubgraph } from '@bst/core';
 import { createGateway, type Gateway, signToken } from '@bst/gateway';
 import type { Role } from '@bst/identity';
@@ -166,21 +167,7 @@ describe('the twin through the gateway, fed over real MQTT', () => {
   });
 
   it('answers container(code) { live alerts } within a second of a device publishing the original topic and JSON', async () => {
-    const profileId = await createProfile({
-      id: '',
-      name: 'E2E strict fridge',
-      kind: 'REFRIGERATED',
-      minTempC: 2,
-      maxTempC: 8,
-      minHumidityPct: null,
-      maxHumidityPct: null,
-      excursionDelaySeconds: 0,
-      hysteresisC: 0.5,
-      hysteresisPct: 2,
-      maxExcursionMinutes: 60,
-      excursionBudgetMinutes: 120,
-      staleAfterSeconds: 900,
-    });
+    const profileId = await createProfile(refrigeratedProfile({ name: 'E2E strict fridge' }));
     await createContainer('BOX-E2E', profileId);
     await bridgeKnows(['BOX-E2E']);
 

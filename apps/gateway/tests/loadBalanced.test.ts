@@ -112,6 +112,8 @@ describe('a rolling restart behind a load balancer', () => {
           (await subscriptionsOn(platform.gateway, 'sse')) === 2,
         'every client subscribed on the first instance',
       );
+      // An event published before the shared upstream reaches the subgraph has no one to go to.
+      await waitFor(() => platform.graph.readings.subscribers() === 1, 'the first instance subscribed upstream');
       platform.graph.readings.publish({ code: 'SHELF-1', temperatureC: 5 });
       await settled(subscriptions, 1);
 
