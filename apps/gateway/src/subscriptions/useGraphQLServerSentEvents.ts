@@ -11,6 +11,7 @@ import type { SubscriptionHub } from './createSubscriptionHub.ts';
 import { endAtExpiry } from './endAtExpiry.ts';
 import { executeThroughApollo } from './executeThroughApollo.ts';
 import { prepareOperation } from './prepareOperation.ts';
+import { waitAtMost } from './waitAtMost.ts';
 
 export interface ServerSentEventsOptions {
   verify: TokenVerifier;
@@ -94,14 +95,7 @@ export function useGraphQLServerSentEvents(options: ServerSentEventsOptions): Se
         const socket = stream.socket;
         stream.end(() => socket?.end());
       }
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(gone),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, options.closeTimeoutMs ?? 1000);
-        }),
-      ]);
-      clearTimeout(timer);
+      await waitAtMost(Promise.all(gone), options.closeTimeoutMs ?? 1000);
       for (const stream of streams) stream.destroy();
       await Promise.all(gone);
     },

@@ -13,6 +13,7 @@ import { authenticateConnection } from './authenticateConnection.ts';
 import type { SubscriptionHub } from './createSubscriptionHub.ts';
 import { executeThroughApollo } from './executeThroughApollo.ts';
 import { type PreparedOperation, prepareOperation } from './prepareOperation.ts';
+import { waitAtMost } from './waitAtMost.ts';
 
 type ConnectionState = {
   identity?: Identity;
@@ -145,14 +146,7 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
       );
       // graphql-ws only writes to open sockets, so subscriptions ended by the close send no `complete`.
       for (const socket of sockets) socket.close(serviceRestartCloseCode, serviceRestartReason);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(gone),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, options.closeTimeoutMs ?? 1000);
-        }),
-      ]);
-      clearTimeout(timer);
+      await waitAtMost(Promise.all(gone), options.closeTimeoutMs ?? 1000);
       // A client that does not answer the close frame in time loses its connection; it reconnects all the same.
       for (const socket of wss.clients) socket.terminate();
       await Promise.all(gone);
