@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,11 +28,14 @@ async function startBroker(): Promise<{ url: string; stop(): void }> {
     },
     stdio: 'pipe',
   });
+  // The broker reads the ACL after dropping to its own user, which may not see into the checkout: give it a copy.
+  copyFileSync(join(mosquittoDir, 'acl'), join(dir, 'acl'));
+  chmodSync(join(dir, 'acl'), 0o644);
   const port = await freePort();
   const conf = readFileSync(join(mosquittoDir, 'mosquitto.conf'), 'utf8')
     .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
     .replace('/mosquitto/auth/passwords', join(dir, 'passwords'))
-    .replace('/mosquitto/config/acl', join(mosquittoDir, 'acl'))
+    .replace('/mosquitto/config/acl', join(dir, 'acl'))
     .replace('/mosquitto/data/', `${dir}/`);
   expect(conf).toContain(`listener ${port} 127.0.0.1`);
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
