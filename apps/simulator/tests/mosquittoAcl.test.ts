@@ -16,7 +16,7 @@ const passwords = {
 };
 
 /** A second Mosquitto on an ephemeral port, running the repository's mosquitto.conf, acl and make-passwords.sh. */
-async function startBroker(): Promise<{ url: string; stop(): void }> {
+async function startBroker(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'bst-mosquitto-'));
   execFileSync('sh', [join(mosquittoDir, 'make-passwords.sh'), join(dir, 'passwords')], {
     env: {
@@ -64,8 +64,11 @@ async function startBroker(): Promise<{ url: string; stop(): void }> {
   });
   return {
     url: `mqtt://127.0.0.1:${port}`,
-    stop() {
+    async stop() {
+      // Mosquitto writes its persistence file on the way out: remove the directory only once it has exited.
+      const exited = new Promise((resolveExit) => broker.once('exit', resolveExit));
       broker.kill('SIGTERM');
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -105,7 +108,7 @@ describe('mosquitto/ (auth and ACL of the production broker)', () => {
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.endAsync(true)));
-    broker?.stop();
+    await broker?.stop();
   });
 
   it('refuses anonymous clients', async () => {
