@@ -1,108 +1,88 @@
-import type { Alert, AlertEvent, AlertState } from './types.ts';
+import { alertMessage } from './alertMessage.ts';
+import { alertState } from './alertState.ts';
+import type { Alert, AlertEvent, Severity } from './types.ts';
 
 /**
- * Folds an engine event into the stored alert record. RAISED, ESCALATED, CLEARED and ACKNOWLEDGED are idempotent and
- * order-tolerant, so a redelivered or reordered event (two bridges, retries) leaves the same record. UPDATED is a
- * correction that sets the fields it carries, so fold one entity's events in the engine's order (the CAS commit order).
- * WITHDRAWN returns the record as it stood when withdrawn (cleared); the caller then drops the record.
+ * The one statement of the alert lifecycle: the record an alert has after one more transition, `undefined` for none.
+ * The Redis store's Lua (`applyAlertEvent`) mirrors it line by line and a property test holds the two together.
+ *
+ * - Only RAISED creates a record; a RAISED for an alert that has one is a redelivery and changes nothing.
+ * - Any other transition for an alert with no record leaves no record (the stores still log and publish it).
+ * - ESCALATED and CLEARED raise the severity to the higher one and the peak to the more extreme one; CLEARED keeps the
+ *   first end. UPDATED is a correction: it sets start, severity and peak (when given) and the end (`null` reopens).
+ * - WITHDRAWN removes the record. ACKNOWLEDGED sets who, when and the note once; a second one changes nothing.
+ * - State and message are derived from the record's fields (`alertState`, `alertMessage`).
  */
-export function applyEventToAlert(alert: Alert | undefined, event: AlertEvent): Alert {
-  const record: Alert = alert ?? {
-    id: event.alertId,
-    kind: event.kind,
-    severity: event.severity,
-    state: 'ACTIVE_UNACKNOWLEDGED',
-    startedAt: event.startedAt,
-    endedAt: null,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    note: null,
-    peakValue: null,
-    message: messageOf(event.kind, event.severity, null),
-  };
-  const peakValue = peakOf(record, event);
+export function applyEventToAlert(alert: Alert | undefined, event: AlertEvent): Alert | undefined {
+  if (alert === undefined) {
+    if (event.transition !== 'RAISED') return undefined;
+    return derived({
+      id: event.alertId,
+      kind: event.kind,
+      severity: event.severity,
+      startedAt: event.startedAt,
+      endedAt: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      note: null,
+      peakValue: event.peakValue ?? null,
+    });
+  }
   switch (event.transition) {
     case 'RAISED':
-    case 'ESCALATED': {
-      const severity = higher(record.severity, event.severity);
-      return { ...record, severity, peakValue, message: messageOf(record.kind, severity, peakValue) };
-    }
+      return alert;
+    case 'ESCALATED':
+      return derived({
+        ...alert,
+        severity: higher(alert.severity, event.severity),
+        peakValue: extreme(alert, event.peakValue),
+      });
     case 'CLEARED':
-      return {
-        ...record,
-        state: withCleared(record.state),
-        endedAt: record.endedAt ?? event.at,
-        peakValue,
-        severity: higher(record.severity, event.severity),
-        message: messageOf(record.kind, higher(record.severity, event.severity), peakValue),
-      };
-    case 'UPDATED': {
-      const endedAt = event.endedAt === undefined ? record.endedAt : event.endedAt;
-      const peak = event.peakValue ?? record.peakValue;
-      return {
-        ...record,
+      return derived({
+        ...alert,
+        endedAt: alert.endedAt ?? event.at,
+        severity: higher(alert.severity, event.severity),
+        peakValue: extreme(alert, event.peakValue),
+      });
+    case 'UPDATED':
+      return derived({
+        ...alert,
         startedAt: event.startedAt,
-        endedAt,
-        state: endedAt === null ? withActive(record.state) : withCleared(record.state),
+        endedAt: event.endedAt === undefined ? alert.endedAt : event.endedAt,
         severity: event.severity,
-        peakValue: peak,
-        message: messageOf(record.kind, event.severity, peak),
-      };
-    }
+        peakValue: event.peakValue ?? alert.peakValue,
+      });
     case 'WITHDRAWN':
-      return { ...record, state: withCleared(record.state), endedAt: record.endedAt ?? event.at };
+      return undefined;
     case 'ACKNOWLEDGED':
-      if (record.acknowledgedAt !== null) return record;
-      return {
-        ...record,
-        state: withAcknowledged(record.state),
+      if (alert.acknowledgedAt !== null) return alert;
+      return derived({
+        ...alert,
         acknowledgedAt: event.at,
         acknowledgedBy: event.by ?? null,
         note: event.note ?? null,
-      };
+      });
   }
 }
 
-/** The worst value seen: events may arrive in any order, so take the extreme rather than the latest. */
-function peakOf(record: Alert, event: AlertEvent): number | null {
-  const value = event.peakValue;
-  if (value === undefined) return record.peakValue;
-  if (record.peakValue === null) return value;
-  const low = record.kind === 'TEMPERATURE_LOW' || record.kind === 'HUMIDITY_LOW';
-  return low ? Math.min(value, record.peakValue) : Math.max(value, record.peakValue);
-}
-
-/** Derived from the record alone, so the message does not depend on which event arrived last. */
-function messageOf(kind: Alert['kind'], severity: Alert['severity'], peakValue: number | null): string {
-  const peak = peakValue === null ? '' : ` (peak ${peakValue} ${kind.startsWith('HUMIDITY') ? '%' : '°C'})`;
-  const what: Record<Alert['kind'], string> = {
-    TEMPERATURE_HIGH: 'Temperature above range',
-    TEMPERATURE_LOW: 'Temperature below range',
-    HUMIDITY_HIGH: 'Humidity above range',
-    HUMIDITY_LOW: 'Humidity below range',
-    SENSOR_OFFLINE: 'Sensor silent for longer than allowed',
+function derived(fields: Omit<Alert, 'state' | 'message'>): Alert {
+  return {
+    ...fields,
+    state: alertState(fields.endedAt, fields.acknowledgedAt),
+    message: alertMessage(fields.kind, fields.severity, fields.peakValue),
   };
-  return `${what[kind]}${peak}${severity === 'CRITICAL' ? ', critical' : ''}`;
 }
 
-const rank = { INFO: 0, WARNING: 1, CRITICAL: 2 } as const;
+/** The worst value seen: a low excursion's peak is its minimum. */
+function extreme(alert: Alert, value: number | undefined): number | null {
+  if (value === undefined) return alert.peakValue;
+  if (alert.peakValue === null) return value;
+  const low = alert.kind === 'TEMPERATURE_LOW' || alert.kind === 'HUMIDITY_LOW';
+  return low ? Math.min(value, alert.peakValue) : Math.max(value, alert.peakValue);
+}
 
-function higher(a: Alert['severity'], b: Alert['severity']): Alert['severity'] {
+const rank: Record<Severity, number> = { INFO: 0, WARNING: 1, CRITICAL: 2 };
+
+function higher(a: Severity, b: Severity): Severity {
   return rank[b] > rank[a] ? b : a;
-}
-
-function withCleared(state: AlertState): AlertState {
-  return state === 'ACTIVE_ACKNOWLEDGED' || state === 'CLEARED_ACKNOWLEDGED'
-    ? 'CLEARED_ACKNOWLEDGED'
-    : 'CLEARED_UNACKNOWLEDGED';
-}
-
-function withActive(state: AlertState): AlertState {
-  return state === 'CLEARED_ACKNOWLEDGED' || state === 'ACTIVE_ACKNOWLEDGED'
-    ? 'ACTIVE_ACKNOWLEDGED'
-    : 'ACTIVE_UNACKNOWLEDGED';
-}
-
-function withAcknowledged(state: AlertState): AlertState {
-  return state === 'ACTIVE_UNACKNOWLEDGED' ? 'ACTIVE_ACKNOWLEDGED' : 'CLEARED_ACKNOWLEDGED';
 }

@@ -1,6 +1,8 @@
 export { AlertAlreadyAcknowledgedError } from './AlertAlreadyAcknowledgedError.ts';
 export { acknowledgeAlert } from './acknowledgeAlert.ts';
 export { alertId } from './alertId.ts';
+export { alertMessage } from './alertMessage.ts';
+export { alertState } from './alertState.ts';
 export { applyEventToAlert } from './applyEventToAlert.ts';
 export { applyReading, REORDER_HORIZON } from './applyReading.ts';
 export { applyTick } from './applyTick.ts';
