@@ -139,44 +139,140 @@ export interface MonitoringCatalog {
 
 export type Unsubscribe = () => Promise<void>;
 
+/** Redis holds a hot window of history; the archive (fed by the outbox) keeps everything. */
 export interface HistoryRetention {
-  /** Readings kept per entity (oldest dropped first). */
+  /** The hot window: readings older than this before the entity's newest reading (event time) are dropped. */
+  maxAgeMs: number;
+  /** Safety cap on readings per entity (oldest dropped first), for a sensor that reports far faster than expected. */
   maxReadings: number;
-  /** On each write, readings older than this before the written one (event time) are dropped; null = by count only. */
-  maxAgeMs: number | null;
+}
+
+/** How much of each partition's alert event stream is kept for clients resuming from a cursor. */
+export interface AlertStreamRetention {
+  /** Events older than this (commit time) are trimmed when the partition next records one. */
+  maxAgeMs: number;
+  /** Events kept per partition at most. */
+  maxLength: number;
 }
 
 export interface TwinStoreOptions {
-  /** Every key and channel starts with `{prefix}:`; tests use a unique one. */
+  /** Every key and channel starts with `{prefix}:` (no braces: they would change Redis Cluster hash tags). */
   prefix?: string;
+  /**
+   * Entities are spread over this many partitions (stable hash of the entity key); each write touches one. Recorded in
+   * the store on first use: opening it with another count fails with `PartitionCountMismatchError`.
+   */
+  partitions?: number;
   retention?: Partial<HistoryRetention>;
+  alertStream?: Partial<AlertStreamRetention>;
+  /** Append every reading and alert transition to the archive outbox (default true); off only without an archive. */
+  outbox?: boolean;
   /** Dead letters kept (newest first). */
   maxDeadLetters?: number;
 }
 
 export const defaultStoreOptions = {
   prefix: 'bst:twin',
-  retention: { maxReadings: 10_000, maxAgeMs: 90 * 24 * 3600_000 } satisfies HistoryRetention,
+  partitions: 16,
+  retention: { maxAgeMs: 72 * 3600_000, maxReadings: 100_000 } satisfies HistoryRetention,
+  alertStream: { maxAgeMs: 7 * 24 * 3600_000, maxLength: 100_000 } satisfies AlertStreamRetention,
+  outbox: true,
   maxDeadLetters: 10_000,
   deadLetterPayloadChars: 1024,
 } as const;
 
+/** One alert transition as the stream delivers it: where to resume after it, and the alert record it left. */
+export interface CursoredAlertEvent {
+  /** Opaque; pass it as `after` to get exactly the events after this one. */
+  cursor: string;
+  event: AlertEventRecord;
+  /** The record right after this transition; null when the transition left none (WITHDRAWN, or an unknown alert). */
+  alert: StoredAlert | null;
+}
+
+export interface AlertEventPage {
+  events: CursoredAlertEvent[];
+  /** Where the next page starts (also past events the filter skipped). */
+  cursor: string;
+  /** True when the page stopped at `limit` and later events may follow. */
+  more: boolean;
+}
+
+export interface FollowAlertEventsOptions {
+  /** Resume after this cursor; omitted = only events committed from now on. */
+  after?: string;
+  filter?: AlertFilter;
+  /** Live events buffered for a slow consumer before it falls back to re-reading the stream (default 1000). */
+  maxBuffered?: number;
+}
+
+/** An iterator that can be told to stop while it waits (GraphQL subscriptions call `return()`). */
+export type AlertEventFollower = AsyncIterableIterator<CursoredAlertEvent> & {
+  return(): Promise<IteratorReturnResult<undefined>>;
+  /** The cursor after the last event handed out (or the starting point). */
+  cursor(): string;
+};
+
+/** What the archive must keep; `handle` is what the archiver acknowledges. */
+export type OutboxEntry =
+  /** Idempotent on (entity, reading.at). */
+  | { handle: string; kind: 'reading'; entity: EntityRef; reading: TwinReading }
+  /** Idempotent on (alertId, position): the transition's 1-based position in the alert's log. */
+  | { handle: string; kind: 'alert-event'; alertId: string; position: number; event: AlertEventRecord };
+
+export interface OutboxLag {
+  /** Entries not yet acknowledged (delivered or not). */
+  unacknowledged: number;
+  /** Of those, delivered to an archiver and not yet acknowledged. */
+  pending: number;
+  /** When the oldest unacknowledged entry was appended (epoch ms, store clock); null when there is none. */
+  oldestAt: number | null;
+}
+
+/**
+ * The archive outbox: every reading and alert transition, appended by the same atomic write, read by archivers in one
+ * consumer group. An entry stays until acknowledged; acknowledged entries are removed.
+ */
+export interface ArchiveOutbox {
+  /** Up to `count` entries no archiver has been given yet; they are pending for `consumer` until acknowledged. */
+  read(consumer: string, count: number): Promise<OutboxEntry[]>;
+  /** After the archive committed them; returns how many were pending. Unknown handles are ignored. */
+  acknowledge(handles: string[]): Promise<number>;
+  /** Takes over up to `count` entries pending longer than `minIdleMs` (an archiver that died). */
+  claimStale(consumer: string, minIdleMs: number, count: number): Promise<OutboxEntry[]>;
+  lag(): Promise<OutboxLag>;
+}
+
 /**
  * The twin's storage: live state, history, engine state, alerts, counters, dead letters, catalog cache, the
- * scheduler's due set and pub/sub. Two adapters (redis/, memory/) pass one contract suite with the same semantics.
+ * scheduler's due set, the alert event stream, the archive outbox and pub/sub. Two adapters (redis/, memory/) pass one
+ * contract suite with the same semantics.
  */
 export interface TwinStore {
   readonly prefix: string;
-  /** Pub/sub channel names (JSON messages: AlertEventRecord on `alertEvents`, LiveState on `liveState`). */
+  readonly partitions: number;
+  /** Pub/sub channel names (JSON messages; see README). */
   readonly channels: { alertEvents: string; liveState: string };
+  readonly outbox: ArchiveOutbox;
+
+  /** Resolves once the store is usable (partition count checked); every method waits for it too. */
+  ready(): Promise<void>;
 
   monitor(entity: EntityRef): Promise<MonitorRecord>;
   /**
    * Stores one reading atomically: de-duplicates by (entity, event time), adds it to history, compare-and-sets the
-   * engine state, moves live state forward only, records alert transitions, counts, schedules the next check and
-   * publishes the events. Nothing is written on `duplicate` or `conflict`.
+   * engine state, moves live state forward only, records alert transitions, counts, schedules the next check, appends
+   * to the outbox and the alert stream and publishes. Nothing is written on `duplicate` or `conflict`.
    */
   commitReading(commit: ReadingCommit): Promise<ReadingCommitOutcome>;
+  /**
+   * Group commit: one outcome per commit, in order, as if each were passed to `commitReading` one after another,
+   * with one rule more: once a commit that carries a `monitor` is not stored (conflict or duplicate), every later
+   * commit of the same entity that carries a `monitor` is not written and returns `conflict` with the entity's current
+   * record (its expected state followed from a state that was not stored). Other entities are never affected. One
+   * script per partition, all partitions in parallel.
+   */
+  commitReadings(commits: ReadingCommit[]): Promise<ReadingCommitOutcome[]>;
   /** A scheduler tick: compare-and-set of the engine state with its alert transitions. */
   commitTick(commit: TickCommit): Promise<TickCommitOutcome>;
   /** Atomically claims up to `limit` entities whose check is due, leasing each for `leaseMs` so no other instance takes it. */
@@ -188,12 +284,12 @@ export interface TwinStore {
   liveMany(entities: EntityRef[]): Promise<(LiveState | null)[]>;
   /** Entities with a live state, most recently updated first. */
   liveEntities(limit?: number): Promise<EntityRef[]>;
-  /** History within the range, oldest first. */
+  /** History within the range and the hot window, oldest first. */
   readings(entity: EntityRef, query?: ReadingQuery): Promise<TwinReading[]>;
   alert(id: string): Promise<StoredAlert | null>;
   /** Newest first (by startedAt). */
   alerts(filter?: AlertFilter, first?: number): Promise<StoredAlert[]>;
-  /** The alert's transitions in order. */
+  /** The alert's transitions in order (kept after a withdrawal). */
   alertEvents(id: string): Promise<AlertEventRecord[]>;
   /** Acknowledges once: a second acknowledgement is a conflict, an unknown id not_found. Publishes the event. */
   acknowledgeAlert(id: string, ack: { by: string; note?: string | null; at: number }): Promise<AcknowledgeOutcome>;
@@ -202,6 +298,20 @@ export interface TwinStore {
   deadLetters(first?: number): Promise<DeadLetter[]>;
   /** Most recently seen first. */
   unregistered(): Promise<UnregisteredEntity[]>;
+
+  /** The cursor of "now": following from it gives only events committed later. */
+  alertStreamCursor(): Promise<string>;
+  /**
+   * Alert transitions after `cursor`, oldest first (per alert and per entity in commit order), at most `limit`
+   * (default 500). Throws `CursorExpiredError` when events after it were trimmed or the cursor is from another store,
+   * `InvalidCursorError` when it is not a cursor.
+   */
+  alertEventsAfter(cursor: string, filter?: AlertFilter, limit?: number): Promise<AlertEventPage>;
+  /**
+   * Subscribes, then replays from `after`, then goes live: every later transition exactly once, in order, with its
+   * cursor. Throws like `alertEventsAfter` before returning.
+   */
+  followAlertEvents(options?: FollowAlertEventsOptions): Promise<AlertEventFollower>;
 
   cachedCatalog(): Promise<MonitoringCatalog | null>;
   cacheCatalog(catalog: MonitoringCatalog, ttlSeconds: number): Promise<void>;

@@ -1,279 +1,526 @@
-import { alertMatches } from '../alertMatches.ts';
-import { alertAfterEvent } from '../alertRecord.ts';
+import { acknowledgeAlert as acknowledgeEngineAlert, applyEventToAlert } from '@bst/coldchain';
+import { compareStreamIds, type StreamId, streamStart } from '../alertCursor.ts';
+import { createPartitionedStore } from '../createPartitionedStore.ts';
 import { entityKey, parseEntityKey, storeKeys } from '../keys.ts';
-import {
-  type AlertEventRecord,
-  type DeadLetter,
-  defaultStoreOptions,
-  type EntityRef,
-  type LiveState,
-  type MonitoringCatalog,
-  type MonitorRecord,
-  type MonitorUpdate,
-  type StoredAlert,
-  type TwinReading,
-  type TwinStore,
-  type TwinStoreOptions,
+import { outboxHandle } from '../outboxHandle.ts';
+import { partitionOf } from '../partitioning.ts';
+import { resolveStoreOptions } from '../resolveStoreOptions.ts';
+import type { AlertStreamEntry, PartitionStats, StoreBackend } from '../StoreBackend.ts';
+import { nextStreamId, streamIdTime } from '../streamIds.ts';
+import type {
+  AcknowledgeOutcome,
+  AlertEventRecord,
+  DeadLetter,
+  LiveState,
+  MonitoringCatalog,
+  MonitorRecord,
+  MonitorUpdate,
+  OutboxEntry,
+  ReadingCommit,
+  ReadingCommitOutcome,
+  StoredAlert,
+  TickCommit,
+  TickCommitOutcome,
+  TwinReading,
+  TwinStore,
+  TwinStoreOptions,
 } from '../TwinStore.ts';
-import { truncatePayload } from '../truncatePayload.ts';
+import { type Journal, type JournalOptions, openJournal } from './journal.ts';
 import { createMemoryPubSub } from './pubsub.ts';
+
+export interface MemoryTwinStoreOptions extends TwinStoreOptions {
+  /** Keep the store on disk here (journal + snapshot) so a restart loses nothing; omitted = in memory only. */
+  dataDir?: string;
+  journal?: JournalOptions;
+}
 
 interface EntityRecord {
   /** Sorted by event time; one reading per event time. */
   readings: TwinReading[];
   live: LiveState | null;
-  liveUpdatedAt: number;
   monitor: MonitorRecord;
 }
 
-/** The embedded store for `npm start`: the same semantics as the Redis adapter, held in this process. */
-export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore {
-  const prefix = options.prefix ?? defaultStoreOptions.prefix;
-  const retention = { ...defaultStoreOptions.retention, ...options.retention };
-  const maxDeadLetters = options.maxDeadLetters ?? defaultStoreOptions.maxDeadLetters;
-  const keys = storeKeys(prefix);
-  const pubsub = createMemoryPubSub();
-  let entities = new Map<string, EntityRecord>();
-  let alerts = new Map<string, StoredAlert>();
-  // Kept apart from the records: a withdrawn alert loses its record, never its log.
-  let alertLogs = new Map<string, AlertEventRecord[]>();
-  let due = new Map<string, number>();
-  let deadLetters: DeadLetter[] = [];
-  let unregistered = new Map<string, { firstSeenAt: number; lastSeenAt: number; readings: number }>();
-  let stats = { accepted: 0, duplicates: 0, rejected: 0, late: 0, unregistered: 0 };
-  let catalog: { value: MonitoringCatalog; expiresAt: number } | null = null;
+type OutboxPayload = OutboxEntry extends infer E ? (E extends OutboxEntry ? Omit<E, 'handle'> : never) : never;
 
-  function record(entity: EntityRef): EntityRecord {
-    const key = entityKey(entity);
-    let found = entities.get(key);
+interface PartitionState {
+  stats: PartitionStats;
+  /** entity key → receive time of its live state */
+  liveIndex: Map<string, number>;
+  /** alert id → startedAt */
+  alertIndex: Map<string, number>;
+  due: Map<string, number>;
+  unregistered: Map<string, { firstSeenAt: number; lastSeenAt: number; readings: number }>;
+  stream: { entries: AlertStreamEntry[]; last: StreamId; trimmed: StreamId };
+  outbox: { entries: { id: StreamId; payload: OutboxPayload }[]; last: StreamId };
+}
+
+interface MemoryState {
+  partitions: number | null;
+  entities: Map<string, EntityRecord>;
+  alerts: Map<string, StoredAlert>;
+  /** Kept apart from the records: a withdrawn alert loses its record, never its log. */
+  alertLogs: Map<string, AlertEventRecord[]>;
+  parts: PartitionState[];
+  deadLetters: DeadLetter[];
+  rejected: number;
+}
+
+/** Where each archiver stands; not persisted: after a restart every unacknowledged entry is delivered again. */
+interface Delivery {
+  lastDelivered: StreamId;
+  pending: Map<StreamId, { consumer: string; deliveredAt: number }>;
+}
+
+type Ack = { by: string; note?: string | null; at: number };
+
+/** Every write, as journaled: replaying them against the snapshot gives the same state (the clock travels along). */
+type MemoryWrite =
+  | { t: 'partitions'; count: number }
+  | { t: 'readings'; p: number; commits: ReadingCommit[]; now: number }
+  | { t: 'tick'; p: number; commit: TickCommit; now: number }
+  | { t: 'ack'; p: number; id: string; ack: Ack; now: number }
+  | { t: 'claim'; p: number; keys: string[]; now: number; leaseUntil: number }
+  | { t: 'reject'; deadLetter: DeadLetter }
+  | { t: 'outboxAck'; p: number; ids: StreamId[] }
+  | { t: 'clear' };
+
+function emptyPartition(): PartitionState {
+  return {
+    stats: { accepted: 0, duplicates: 0, late: 0, unregistered: 0 },
+    liveIndex: new Map(),
+    alertIndex: new Map(),
+    due: new Map(),
+    unregistered: new Map(),
+    stream: { entries: [], last: streamStart, trimmed: streamStart },
+    outbox: { entries: [], last: streamStart },
+  };
+}
+
+function emptyState(partitions: number): MemoryState {
+  return {
+    partitions: null,
+    entities: new Map(),
+    alerts: new Map(),
+    alertLogs: new Map(),
+    parts: Array.from({ length: partitions }, emptyPartition),
+    deadLetters: [],
+    rejected: 0,
+  };
+}
+
+/** Maps become entry arrays; everything else is plain JSON already. */
+function serialize(state: MemoryState): unknown {
+  return JSON.parse(
+    JSON.stringify(state, (_, value: unknown) => (value instanceof Map ? { $map: [...value.entries()] } : value)),
+  );
+}
+
+function restore(json: unknown): MemoryState {
+  return JSON.parse(JSON.stringify(json), (_, value: unknown) =>
+    value !== null && typeof value === 'object' && '$map' in value
+      ? new Map((value as { $map: [unknown, unknown][] }).$map)
+      : value,
+  ) as MemoryState;
+}
+
+function copyMonitor(monitor: MonitorRecord): MonitorRecord {
+  return { state: monitor.state === null ? null : structuredClone(monitor.state), version: monitor.version };
+}
+
+function byNewest(a: [string, number], b: [string, number]): number {
+  return b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0);
+}
+
+/**
+ * The embedded store for `npm start`: the same semantics as the Redis adapter, held in this process, optionally kept
+ * on disk (`dataDir`) so a restart loses nothing.
+ */
+export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): TwinStore {
+  const {
+    prefix,
+    partitions,
+    retention,
+    alertStream: streamRetention,
+    maxDeadLetters,
+    ...resolved
+  } = resolveStoreOptions(options);
+  const outboxEnabled = resolved.outbox;
+  const keys = storeKeys(prefix, partitions);
+  const pubsub = createMemoryPubSub();
+  let state = emptyState(partitions);
+  let deliveries: Delivery[] = [];
+  let catalog: { value: MonitoringCatalog; expiresAt: number } | null = null;
+  let publishing = true;
+
+  function delivery(p: number): Delivery {
+    deliveries[p] ??= { lastDelivered: streamStart, pending: new Map() };
+    return deliveries[p];
+  }
+
+  function part(p: number): PartitionState {
+    return state.parts[p] as PartitionState;
+  }
+
+  function record(key: string): EntityRecord {
+    let found = state.entities.get(key);
     if (!found) {
-      found = { readings: [], live: null, liveUpdatedAt: 0, monitor: { state: null, version: 0 } };
-      entities.set(key, found);
+      found = { readings: [], live: null, monitor: { state: null, version: 0 } };
+      state.entities.set(key, found);
     }
     return found;
   }
 
-  function insertReading(readings: TwinReading[], reading: TwinReading): void {
+  function publish(channel: string, message: unknown): void {
+    if (publishing) pubsub.publish(channel, JSON.stringify(message));
+  }
+
+  function appendOutbox(p: number, payload: OutboxPayload, now: number): void {
+    if (!outboxEnabled) return;
+    const outbox = part(p).outbox;
+    outbox.last = nextStreamId(outbox.last, now);
+    outbox.entries.push({ id: outbox.last, payload: structuredClone(payload) });
+  }
+
+  function trimStream(p: number, now: number): void {
+    const stream = part(p).stream;
+    const cutoff = now - streamRetention.maxAgeMs;
+    let drop = 0;
+    while (drop < stream.entries.length && streamIdTime((stream.entries[drop] as AlertStreamEntry).id) < cutoff) drop++;
+    drop = Math.max(drop, stream.entries.length - streamRetention.maxLength);
+    if (drop <= 0) return;
+    stream.trimmed = (stream.entries[drop - 1] as AlertStreamEntry).id;
+    stream.entries.splice(0, drop);
+  }
+
+  /** The store side of `applyEventToAlert`: record, indexes, log, outbox, stream, publish. */
+  function applyAlertEvent(p: number, event: AlertEventRecord, now: number): void {
+    const existing = state.alerts.get(event.alertId);
+    // A RAISED for an alert that has a record is a redelivery: not logged, not published.
+    if (event.transition === 'RAISED' && existing) return;
+    const next = applyEventToAlert(existing, event);
+    const partition = part(p);
+    let alert: StoredAlert | null = null;
+    if (next) {
+      alert = {
+        ...next,
+        entityType: existing?.entityType ?? event.entityType,
+        code: existing?.code ?? event.code,
+      };
+      state.alerts.set(event.alertId, alert);
+      partition.alertIndex.set(event.alertId, alert.startedAt);
+    } else if (existing) {
+      state.alerts.delete(event.alertId);
+      partition.alertIndex.delete(event.alertId);
+    }
+    const log = state.alertLogs.get(event.alertId) ?? [];
+    state.alertLogs.set(event.alertId, log);
+    log.push(structuredClone(event));
+    appendOutbox(p, { kind: 'alert-event', alertId: event.alertId, position: log.length, event }, now);
+    const stream = partition.stream;
+    const entry: AlertStreamEntry = {
+      partition: p,
+      id: nextStreamId(stream.last, now),
+      prev: stream.last,
+      event: structuredClone(event),
+      alert: alert && { ...alert },
+    };
+    stream.last = entry.id;
+    stream.entries.push(entry);
+    trimStream(p, now);
+    publish(keys.alertChannel, entry);
+  }
+
+  function setMonitor(p: number, key: string, target: EntityRecord, update: MonitorUpdate): void {
+    target.monitor = { state: structuredClone(update.state), version: target.monitor.version + 1 };
+    if (update.nextCheckAt === null) part(p).due.delete(key);
+    else part(p).due.set(key, update.nextCheckAt);
+  }
+
+  function insertReading(readings: TwinReading[], reading: TwinReading, newest: number): void {
     let i = readings.length;
     while (i > 0 && (readings[i - 1] as TwinReading).at > reading.at) i--;
-    readings.splice(i, 0, reading);
+    readings.splice(i, 0, { ...reading });
     if (readings.length > retention.maxReadings) readings.splice(0, readings.length - retention.maxReadings);
-    if (retention.maxAgeMs !== null) {
-      const cutoff = reading.at - retention.maxAgeMs;
-      const keep = readings.findIndex((r) => r.at >= cutoff);
-      if (keep > 0) readings.splice(0, keep);
-    }
+    const cutoff = newest - retention.maxAgeMs;
+    const keep = readings.findIndex((r) => r.at >= cutoff);
+    readings.splice(0, keep === -1 ? readings.length : keep);
   }
 
-  function applyMonitor(entity: EntityRef, target: EntityRecord, update: MonitorUpdate): void {
-    target.monitor = { state: structuredClone(update.state), version: target.monitor.version + 1 };
-    if (update.nextCheckAt === null) due.delete(entityKey(entity));
-    else due.set(entityKey(entity), update.nextCheckAt);
-    for (const event of update.events) {
-      const existing = alerts.get(event.alertId);
-      if (event.transition === 'RAISED' && existing) continue;
-      if (event.transition === 'WITHDRAWN') alerts.delete(event.alertId);
-      else if (existing || event.transition !== 'UPDATED') {
-        alerts.set(event.alertId, alertAfterEvent(existing ?? null, event));
-      }
-      logOf(event.alertId).push(structuredClone(event));
-      pubsub.publish(keys.alertChannel, JSON.stringify(event));
-    }
-  }
-
-  function logOf(id: string): AlertEventRecord[] {
-    let log = alertLogs.get(id);
-    if (!log) {
-      log = [];
-      alertLogs.set(id, log);
-    }
-    return log;
-  }
-
-  function copyMonitor(monitor: MonitorRecord): MonitorRecord {
-    return { state: monitor.state === null ? null : structuredClone(monitor.state), version: monitor.version };
-  }
-
-  return {
-    prefix,
-    channels: { alertEvents: keys.alertChannel, liveState: keys.liveChannel },
-
-    async monitor(entity) {
-      return copyMonitor(record(entity).monitor);
-    },
-
-    async commitReading({ entity, reading, live, monitor }) {
-      const target = record(entity);
+  function commitReadings(p: number, commits: ReadingCommit[], now: number): ReadingCommitOutcome[] {
+    const partition = part(p);
+    // Entities whose engine state in this batch followed from a commit that was not stored.
+    const broken = new Set<string>();
+    return commits.map(({ entity, reading, live, monitor }): ReadingCommitOutcome => {
+      const key = entityKey(entity);
+      const target = record(key);
+      if (monitor && broken.has(key)) return { status: 'conflict', current: copyMonitor(target.monitor) };
       if (target.readings.some((r) => r.at === reading.at)) {
-        stats.duplicates++;
+        partition.stats.duplicates++;
+        if (monitor) broken.add(key);
         return { status: 'duplicate' };
       }
       if (monitor && monitor.expectedVersion !== target.monitor.version) {
+        broken.add(key);
         return { status: 'conflict', current: copyMonitor(target.monitor) };
       }
-      insertReading(target.readings, { ...reading });
-      stats.accepted++;
+      if (monitor) setMonitor(p, key, target, monitor);
+      insertReading(target.readings, reading, Math.max(target.live?.at ?? reading.at, reading.at));
+      partition.stats.accepted++;
       let late = false;
       if (target.live && target.live.at > reading.at) {
         late = true;
-        stats.late++;
+        partition.stats.late++;
       } else if (!target.live || target.live.at < reading.at) {
         target.live = { ...live };
-        target.liveUpdatedAt = reading.receivedAt;
-        pubsub.publish(keys.liveChannel, JSON.stringify(live));
+        partition.liveIndex.set(key, reading.receivedAt);
+        publish(keys.liveChannel, live);
       }
       if (!live.registered) {
-        stats.unregistered++;
-        const key = entityKey(entity);
-        const seen = unregistered.get(key) ?? { firstSeenAt: reading.receivedAt, lastSeenAt: 0, readings: 0 };
+        partition.stats.unregistered++;
+        const seen = partition.unregistered.get(key) ?? {
+          firstSeenAt: reading.receivedAt,
+          lastSeenAt: 0,
+          readings: 0,
+        };
         seen.lastSeenAt = reading.receivedAt;
         seen.readings++;
-        unregistered.set(key, seen);
+        partition.unregistered.set(key, seen);
       }
-      if (monitor) applyMonitor(entity, target, monitor);
+      appendOutbox(p, { kind: 'reading', entity: { ...entity }, reading }, now);
+      if (monitor) for (const event of monitor.events) applyAlertEvent(p, event, now);
       return { status: 'stored', late };
-    },
+    });
+  }
 
-    async commitTick(commit) {
-      const target = record(commit.entity);
-      if (commit.expectedVersion !== target.monitor.version) {
-        return { status: 'conflict', current: copyMonitor(target.monitor) };
+  function commitTick(p: number, commit: TickCommit, now: number): TickCommitOutcome {
+    const key = entityKey(commit.entity);
+    const target = record(key);
+    if (commit.expectedVersion !== target.monitor.version) {
+      return { status: 'conflict', current: copyMonitor(target.monitor) };
+    }
+    setMonitor(p, key, target, commit);
+    for (const event of commit.events) applyAlertEvent(p, event, now);
+    return { status: 'stored' };
+  }
+
+  function acknowledge(p: number, id: string, ack: Ack, now: number): AcknowledgeOutcome {
+    const alert = state.alerts.get(id);
+    if (!alert) return { status: 'not_found' };
+    if (alert.acknowledgedAt !== null) return { status: 'conflict', alert: { ...alert } };
+    const { event } = acknowledgeEngineAlert(alert, { by: ack.by, note: ack.note ?? null, at: ack.at });
+    const recorded: AlertEventRecord = { ...event, entityType: alert.entityType, code: alert.code };
+    applyAlertEvent(p, recorded, now);
+    return {
+      status: 'acknowledged',
+      alert: { ...(state.alerts.get(id) as StoredAlert) },
+      event: structuredClone(recorded),
+    };
+  }
+
+  function apply(write: MemoryWrite): unknown {
+    switch (write.t) {
+      case 'partitions':
+        state.partitions ??= write.count;
+        return state.partitions;
+      case 'readings':
+        return commitReadings(write.p, write.commits, write.now);
+      case 'tick':
+        return commitTick(write.p, write.commit, write.now);
+      case 'ack':
+        return acknowledge(write.p, write.id, write.ack, write.now);
+      case 'claim': {
+        const due = part(write.p).due;
+        const claimed = write.keys.filter((key) => {
+          const at = due.get(key);
+          return at !== undefined && at <= write.now;
+        });
+        for (const key of claimed) due.set(key, write.leaseUntil);
+        return claimed;
       }
-      applyMonitor(commit.entity, target, commit);
-      return { status: 'stored' };
-    },
+      case 'reject':
+        state.rejected++;
+        state.deadLetters.unshift(write.deadLetter);
+        if (state.deadLetters.length > maxDeadLetters) state.deadLetters.length = maxDeadLetters;
+        return undefined;
+      case 'outboxAck': {
+        const acknowledged = new Set(write.ids);
+        for (const id of write.ids) delivery(write.p).pending.delete(id);
+        part(write.p).outbox.entries = part(write.p).outbox.entries.filter((e) => !acknowledged.has(e.id));
+        return acknowledged.size;
+      }
+      case 'clear':
+        state = emptyState(partitions);
+        deliveries = [];
+        catalog = null;
+        return undefined;
+    }
+  }
 
-    async claimDueChecks(now, limit, leaseMs) {
-      const claimed = [...due.entries()]
+  let journal: Journal | null = null;
+  if (options.dataDir) {
+    const opened = openJournal(options.dataDir, options.journal);
+    if (opened.snapshot !== null) state = restore(opened.snapshot);
+    publishing = false;
+    for (const write of opened.records) apply(write as MemoryWrite);
+    publishing = true;
+    journal = opened.start(() => serialize(state));
+  }
+
+  async function write<T>(change: MemoryWrite): Promise<T> {
+    const result = apply(change) as T;
+    if (journal) await journal.append(change);
+    return result;
+  }
+
+  function toOutboxEntry(p: number, item: { id: StreamId; payload: OutboxPayload }): OutboxEntry {
+    return { ...structuredClone(item.payload), handle: outboxHandle(p, item.id) } as OutboxEntry;
+  }
+
+  const backend: StoreBackend = {
+    recordPartitions: (count) => write<number>({ t: 'partitions', count }),
+
+    commitReadings: (p, commits) => write({ t: 'readings', p, commits, now: Date.now() }),
+    commitTick: (p, commit) => write({ t: 'tick', p, commit, now: Date.now() }),
+    acknowledgeAlert: (p, id, ack) => write({ t: 'ack', p, id, ack, now: Date.now() }),
+
+    async dueCandidates(p, now, limit) {
+      return [...part(p).due.entries()]
         .filter(([, at]) => at <= now)
         .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-        .slice(0, limit)
-        .map(([key]) => key);
-      for (const key of claimed) due.set(key, now + leaseMs);
-      return claimed.map(parseEntityKey);
+        .slice(0, limit);
     },
+    claimDue: (p, claimKeys, now, leaseUntil) => write({ t: 'claim', p, keys: claimKeys, now, leaseUntil }),
+    recordRejection: (deadLetter) => write({ t: 'reject', deadLetter }),
 
-    async recordRejection(rejection, payload) {
-      stats.rejected++;
-      deadLetters.unshift({ ...rejection, ...truncatePayload(payload) });
-      if (deadLetters.length > maxDeadLetters) deadLetters.length = maxDeadLetters;
+    async monitor(entity) {
+      return copyMonitor(state.entities.get(entityKey(entity))?.monitor ?? { state: null, version: 0 });
     },
-
-    async live(entity) {
-      const live = entities.get(entityKey(entity))?.live;
-      return live ? { ...live } : null;
-    },
-
-    async liveMany(refs) {
-      return refs.map((entity) => {
-        const live = entities.get(entityKey(entity))?.live;
+    async liveMany(entities) {
+      return entities.map((entity) => {
+        const live = state.entities.get(entityKey(entity))?.live;
         return live ? { ...live } : null;
       });
     },
-
-    async liveEntities(limit = 1000) {
-      return [...entities.entries()]
-        .filter(([, r]) => r.live !== null)
-        .sort((a, b) => b[1].liveUpdatedAt - a[1].liveUpdatedAt)
-        .slice(0, limit)
-        .map(([key]) => parseEntityKey(key));
+    async liveIndex(p, limit) {
+      return [...part(p).liveIndex.entries()].sort(byNewest).slice(0, limit);
     },
-
-    async readings(entity, query = {}) {
-      const all = entities.get(entityKey(entity))?.readings ?? [];
+    async readings(entity, query) {
+      const all = state.entities.get(entityKey(entity))?.readings ?? [];
       const inRange = all.filter(
         (r) => (query.since === undefined || r.at >= query.since) && (query.until === undefined || r.at <= query.until),
       );
       const selected = query.last === undefined ? inRange : inRange.slice(Math.max(0, inRange.length - query.last));
       return selected.map((r) => ({ ...r }));
     },
-
-    async alert(id) {
-      const alert = alerts.get(id);
-      return alert ? { ...alert } : null;
+    async alertsByIds(ids) {
+      return ids.map((id) => {
+        const alert = state.alerts.get(id);
+        return alert ? { ...alert } : null;
+      });
     },
-
-    async alerts(filter = {}, first = 100) {
-      return [...alerts.values()]
-        .filter((a) => alertMatches(a, filter))
-        .sort((a, b) => b.startedAt - a.startedAt || b.id.localeCompare(a.id))
-        .slice(0, first)
-        .map((a) => ({ ...a }));
+    async alertIds(p, since, offset, count) {
+      return [...part(p).alertIndex.entries()]
+        .filter(([, startedAt]) => since === undefined || startedAt >= since)
+        .sort(byNewest)
+        .slice(offset, offset + count)
+        .map(([id]) => id);
     },
-
+    async entityAlertIds(entity) {
+      const key = entityKey(entity);
+      return [...part(partitionOf(key, partitions)).alertIndex.keys()].filter((id) => id.startsWith(`${key}:`));
+    },
     async alertEvents(id) {
-      return structuredClone(alertLogs.get(id) ?? []);
+      return structuredClone(state.alertLogs.get(id) ?? []);
+    },
+    async stats(p) {
+      return { ...part(p).stats };
+    },
+    async rejected() {
+      return state.rejected;
+    },
+    async deadLetters(first) {
+      return state.deadLetters.slice(0, first).map((d) => ({ ...d }));
+    },
+    async unregistered(p) {
+      return [...part(p).unregistered.entries()].map(([key, seen]) => ({ ...parseEntityKey(key), ...seen }));
     },
 
-    async acknowledgeAlert(id, ack) {
-      const alert = alerts.get(id);
-      if (!alert) return { status: 'not_found' };
-      if (alert.acknowledgedAt !== null) return { status: 'conflict', alert: { ...alert } };
-      const event: AlertEventRecord = {
-        transition: 'ACKNOWLEDGED',
-        alertId: id,
-        entityType: alert.entityType,
-        code: alert.code,
-        kind: alert.kind,
-        severity: alert.severity,
-        startedAt: alert.startedAt,
-        at: ack.at,
-        message: alert.message,
-        ...(alert.peakValue === null ? {} : { peakValue: alert.peakValue }),
-        by: ack.by,
-        note: ack.note ?? null,
+    async alertStreamRange(p, after, count) {
+      return part(p)
+        .stream.entries.filter((entry) => compareStreamIds(entry.id, after) > 0)
+        .slice(0, count)
+        .map((entry) => structuredClone(entry));
+    },
+    async alertStreamPosition(p) {
+      const { last, trimmed } = part(p).stream;
+      return { last, trimmed };
+    },
+    subscribeAlertStream(listener) {
+      return pubsub.subscribe<AlertStreamEntry>(keys.alertChannel, listener);
+    },
+    subscribeLiveState(listener) {
+      return pubsub.subscribe<LiveState>(keys.liveChannel, listener);
+    },
+
+    async outboxRead(p, consumer, count) {
+      const d = delivery(p);
+      const now = Date.now();
+      const fresh = part(p)
+        .outbox.entries.filter((e) => compareStreamIds(e.id, d.lastDelivered) > 0)
+        .slice(0, count);
+      for (const item of fresh) d.pending.set(item.id, { consumer, deliveredAt: now });
+      const last = fresh.at(-1);
+      if (last) d.lastDelivered = last.id;
+      return fresh.map((item) => toOutboxEntry(p, item));
+    },
+    async outboxAcknowledge(p, ids) {
+      const known = ids.filter((id) => delivery(p).pending.has(id));
+      if (known.length === 0) return 0;
+      return write<number>({ t: 'outboxAck', p, ids: known });
+    },
+    async outboxClaimStale(p, consumer, minIdleMs, count) {
+      const now = Date.now();
+      const { pending } = delivery(p);
+      const claimed = part(p)
+        .outbox.entries.filter((e) => {
+          const holder = pending.get(e.id);
+          return holder !== undefined && now - holder.deliveredAt >= minIdleMs;
+        })
+        .slice(0, count);
+      for (const item of claimed) pending.set(item.id, { consumer, deliveredAt: now });
+      return claimed.map((item) => toOutboxEntry(p, item));
+    },
+    async outboxLag(p) {
+      const entries = part(p).outbox.entries;
+      const first = entries[0];
+      return {
+        unacknowledged: entries.length,
+        pending: delivery(p).pending.size,
+        oldestAt: first ? streamIdTime(first.id) : null,
       };
-      const acknowledged = alertAfterEvent(alert, event);
-      alerts.set(id, acknowledged);
-      logOf(id).push(event);
-      pubsub.publish(keys.alertChannel, JSON.stringify(event));
-      return { status: 'acknowledged', alert: { ...acknowledged }, event: structuredClone(event) };
-    },
-
-    async ingestStats() {
-      return { ...stats };
-    },
-
-    async deadLetters(first = 100) {
-      return deadLetters.slice(0, first).map((d) => ({ ...d }));
-    },
-
-    async unregistered() {
-      return [...unregistered.entries()]
-        .sort((a, b) => b[1].lastSeenAt - a[1].lastSeenAt)
-        .map(([key, seen]) => ({ ...parseEntityKey(key), ...seen }));
     },
 
     async cachedCatalog() {
       if (!catalog || catalog.expiresAt <= Date.now()) return null;
       return structuredClone(catalog.value);
     },
-
     async cacheCatalog(value, ttlSeconds) {
       catalog = { value: structuredClone(value), expiresAt: Date.now() + Math.max(1, Math.round(ttlSeconds)) * 1000 };
     },
 
-    subscribeAlertEvents(listener) {
-      return pubsub.subscribe<AlertEventRecord>(keys.alertChannel, listener);
-    },
-
-    subscribeLiveState(listener) {
-      return pubsub.subscribe<LiveState>(keys.liveChannel, listener);
-    },
-
     async clear() {
-      entities = new Map();
-      alerts = new Map();
-      alertLogs = new Map();
-      due = new Map();
-      deadLetters = [];
-      unregistered = new Map();
-      stats = { accepted: 0, duplicates: 0, rejected: 0, late: 0, unregistered: 0 };
-      catalog = null;
+      await write({ t: 'clear' });
     },
-
     async close() {
       await pubsub.close();
+      await journal?.close();
     },
   };
+
+  return createPartitionedStore(backend, {
+    prefix,
+    partitions,
+    channels: { alertEvents: keys.alertChannel, liveState: keys.liveChannel },
+  });
 }

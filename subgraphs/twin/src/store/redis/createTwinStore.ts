@@ -1,60 +1,87 @@
-import { Redis } from 'ioredis';
-import { alertMatches } from '../alertMatches.ts';
-import { alertState } from '../alertRecord.ts';
-import { entityKey, parseEntityKey, storeKeys } from '../keys.ts';
-import {
-  type AlertEventRecord,
-  type AlertFilter,
-  type DeadLetter,
-  defaultStoreOptions,
-  type IngestStats,
-  type LiveState,
-  type MonitoringCatalog,
-  type MonitorRecord,
-  type ReadingCommit,
-  type ReadingCommitOutcome,
-  type StoredAlert,
-  type TickCommit,
-  type TickCommitOutcome,
-  type TwinReading,
-  type TwinStore,
-  type TwinStoreOptions,
+import { alertMessage, alertState } from '@bst/coldchain';
+import { Cluster } from 'ioredis';
+import type { StreamId } from '../alertCursor.ts';
+import { createPartitionedStore } from '../createPartitionedStore.ts';
+import { entityKey, entityKeyOfAlert, parseEntityKey, storeKeys } from '../keys.ts';
+import { outboxHandle } from '../outboxHandle.ts';
+import { resolveStoreOptions } from '../resolveStoreOptions.ts';
+import type { AlertStreamEntry, StoreBackend } from '../StoreBackend.ts';
+import { streamIdTime } from '../streamIds.ts';
+import type {
+  AlertEventRecord,
+  DeadLetter,
+  EntityRef,
+  LiveState,
+  MonitoringCatalog,
+  MonitorRecord,
+  OutboxEntry,
+  ReadingCommit,
+  ReadingCommitOutcome,
+  StoredAlert,
+  TwinReading,
+  TwinStore,
+  TwinStoreOptions,
 } from '../TwinStore.ts';
-import { truncatePayload } from '../truncatePayload.ts';
+import { connectRedis, type RedisClient, type RedisTarget } from './connectRedis.ts';
 import { createRedisPubSub } from './pubsub.ts';
-import { acknowledgeLua, claimDueLua, commitReadingLua, commitTickLua } from './scripts.ts';
+import { acknowledgeLua, acknowledgeOutboxLua, claimDueLua, commitReadingsLua, commitTickLua } from './scripts.ts';
 
 interface ScriptCommands {
-  twinCommitReading(...args: string[]): Promise<string[]>;
+  twinCommitReadings(...args: string[]): Promise<string[][]>;
   twinCommitTick(...args: string[]): Promise<string[]>;
-  twinClaimDue(...args: string[]): Promise<string[]>;
   twinAcknowledge(...args: string[]): Promise<string[]>;
+  twinClaimDue(...args: string[]): Promise<string[]>;
+  twinAcknowledgeOutbox(...args: string[]): Promise<number>;
 }
 
 export interface RedisTwinStoreOptions extends TwinStoreOptions {
-  /** A connection URL, or a client the caller owns (it is not closed by `close()`). */
-  redis: string | Redis;
+  /** A URL, a target (URL or cluster nodes) the store connects to, or a client the caller owns (not closed by `close()`). */
+  redis: string | RedisTarget | RedisClient;
 }
 
+type StreamEntry = [id: string, fields: string[]];
+
+const archiveGroup = 'archive';
+
 function alertEventArgs(event: AlertEventRecord): string[] {
-  const peak = event.transition === 'RAISED' ? (event.peakValue ?? event.value) : event.peakValue;
+  const hasNote = event.note !== undefined && event.note !== null;
   return [
     event.alertId,
     event.transition,
-    event.entityType,
-    event.code,
     event.kind,
     event.severity,
     String(event.startedAt),
     String(event.at),
-    event.message,
-    peak === undefined ? '' : String(peak),
-    event.endedAt === undefined || event.endedAt === null ? '' : String(event.endedAt),
+    event.endedAt === undefined ? '' : event.endedAt === null ? 'null' : String(event.endedAt),
+    event.peakValue === undefined ? '' : String(event.peakValue),
+    event.by ?? '',
+    hasNote ? String(event.note) : '',
+    hasNote ? '1' : '0',
     JSON.stringify(event),
   ];
 }
 
-function monitorFrom(version: string | undefined, state: string | undefined): MonitorRecord {
+function readingCommitArgs({ entity, reading, live, monitor }: ReadingCommit): string[] {
+  const events = monitor?.events ?? [];
+  return [
+    entityKey(entity),
+    entity.entityType,
+    entity.code,
+    String(reading.at),
+    String(reading.receivedAt),
+    JSON.stringify(reading),
+    JSON.stringify(live),
+    live.registered ? '1' : '0',
+    monitor ? '1' : '0',
+    String(monitor?.expectedVersion ?? 0),
+    monitor ? JSON.stringify(monitor.state) : '',
+    monitor?.nextCheckAt == null ? '' : String(monitor.nextCheckAt),
+    String(events.length),
+    ...events.flatMap(alertEventArgs),
+  ];
+}
+
+function monitorFrom(version: string | null | undefined, state: string | null | undefined): MonitorRecord {
   return { version: Number(version ?? 0), state: state ? JSON.parse(state) : null };
 }
 
@@ -62,107 +89,178 @@ function numberOrNull(value: string | undefined): number | null {
   return value === undefined ? null : Number(value);
 }
 
+function fieldsOf(pairs: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i] as string] = pairs[i + 1] as string;
+  return hash;
+}
+
+/** A record from its hash; message and state are derived from the fields, as `applyEventToAlert` derives them. */
 function alertFromHash(hash: Record<string, string>): StoredAlert | null {
   if (!hash.id) return null;
   const endedAt = numberOrNull(hash.endedAt);
   const acknowledgedAt = numberOrNull(hash.acknowledgedAt);
+  const kind = hash.kind as StoredAlert['kind'];
+  const severity = hash.severity as StoredAlert['severity'];
+  const peakValue = numberOrNull(hash.peakValue);
   return {
     id: hash.id,
     entityType: hash.entityType === 'SAMPLE' ? 'SAMPLE' : 'CONTAINER',
     code: hash.code ?? '',
-    kind: hash.kind as StoredAlert['kind'],
-    severity: hash.severity as StoredAlert['severity'],
+    kind,
+    severity,
     state: alertState(endedAt, acknowledgedAt),
     startedAt: Number(hash.startedAt),
     endedAt,
     acknowledgedAt,
     acknowledgedBy: hash.acknowledgedBy ?? null,
     note: hash.note ?? null,
-    peakValue: numberOrNull(hash.peakValue),
-    message: hash.message ?? '',
+    peakValue,
+    message: alertMessage(kind, severity, peakValue),
   };
 }
 
-/** The production store: every write path is one Lua script (one round trip, atomic across bridge instances). */
-export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore {
-  const ownsClient = typeof options.redis === 'string';
-  // Auto-pipelining: commits from several lanes in the same tick share one write and one round trip.
-  const redis =
-    typeof options.redis === 'string' ? new Redis(options.redis, { enableAutoPipelining: true }) : options.redis;
-  const prefix = options.prefix ?? defaultStoreOptions.prefix;
-  const retention = { ...defaultStoreOptions.retention, ...options.retention };
-  const maxDeadLetters = options.maxDeadLetters ?? defaultStoreOptions.maxDeadLetters;
-  const keys = storeKeys(prefix);
-  const pubsub = createRedisPubSub(redis);
-  redis.defineCommand('twinCommitReading', { numberOfKeys: 9, lua: commitReadingLua });
-  redis.defineCommand('twinCommitTick', { numberOfKeys: 2, lua: commitTickLua });
-  redis.defineCommand('twinClaimDue', { numberOfKeys: 1, lua: claimDueLua });
-  redis.defineCommand('twinAcknowledge', { numberOfKeys: 2, lua: acknowledgeLua });
-  const scripts = redis as unknown as ScriptCommands;
+/** HGETALL as the scripts encode it: a JSON array of field, value, … (cjson gives `{}` for an empty one). */
+function alertFromEncoded(encoded: unknown): StoredAlert | null {
+  return Array.isArray(encoded) ? alertFromHash(fieldsOf(encoded as string[])) : null;
+}
 
-  async function alertsByIds(ids: string[]): Promise<StoredAlert[]> {
-    if (ids.length === 0) return [];
-    const pipeline = redis.pipeline();
-    for (const id of ids) pipeline.hgetall(keys.alert(id));
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([, hash]) => alertFromHash(hash as Record<string, string>)).filter((a) => a !== null);
+function outboxEntry(partition: number, [id, pairs]: StreamEntry): OutboxEntry {
+  const fields = fieldsOf(pairs);
+  const handle = outboxHandle(partition, id);
+  if (fields.k === 'r') {
+    return {
+      handle,
+      kind: 'reading',
+      entity: parseEntityKey(fields.e ?? ''),
+      reading: JSON.parse(fields.r ?? '{}') as TwinReading,
+    };
+  }
+  return {
+    handle,
+    kind: 'alert-event',
+    alertId: fields.i ?? '',
+    position: Number(fields.n),
+    event: JSON.parse(fields.e ?? '{}') as AlertEventRecord,
+  };
+}
+
+function isNoGroup(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOGROUP');
+}
+
+/**
+ * The production store on one Redis or a Redis Cluster: every write is one Lua script on one partition (one slot),
+ * one round trip; a group commit runs one script per partition, all in parallel.
+ */
+export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore {
+  const target = options.redis;
+  const owned = typeof target === 'string' || 'url' in target || 'clusterNodes' in target;
+  const redis: RedisClient =
+    typeof target === 'string'
+      ? connectRedis({ url: target })
+      : 'url' in target || 'clusterNodes' in target
+        ? connectRedis(target)
+        : target;
+  const {
+    prefix,
+    partitions,
+    retention,
+    alertStream: streamRetention,
+    maxDeadLetters,
+    ...resolved
+  } = resolveStoreOptions(options);
+  const outbox = resolved.outbox ? '1' : '0';
+  const keys = storeKeys(prefix, partitions);
+  const pubsub = createRedisPubSub(redis);
+  redis.defineCommand('twinCommitReadings', { numberOfKeys: 1, lua: commitReadingsLua });
+  redis.defineCommand('twinCommitTick', { numberOfKeys: 1, lua: commitTickLua });
+  redis.defineCommand('twinAcknowledge', { numberOfKeys: 1, lua: acknowledgeLua });
+  redis.defineCommand('twinClaimDue', { numberOfKeys: 1, lua: claimDueLua });
+  redis.defineCommand('twinAcknowledgeOutbox', { numberOfKeys: 1, lua: acknowledgeOutboxLua });
+  const scripts = redis as unknown as ScriptCommands;
+  const partitionKeys = (p: number) => keys.partitions[p] as (typeof keys.partitions)[number];
+  const streamArgs = (p: number) => [
+    partitionKeys(p).base,
+    String(p),
+    keys.alertChannel,
+    outbox,
+    String(streamRetention.maxAgeMs),
+    String(streamRetention.maxLength),
+  ];
+  const groups = new Set<number>();
+  const ofAlert = (id: string) => keys.ofEntity(entityKeyOfAlert(id) ?? '');
+
+  async function withGroup<T>(p: number, run: () => Promise<T>): Promise<T> {
+    if (!groups.has(p)) {
+      await redis.xgroup('CREATE', partitionKeys(p).outbox, archiveGroup, '0', 'MKSTREAM').catch((error: unknown) => {
+        if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+      });
+      groups.add(p);
+    }
+    try {
+      return await run();
+    } catch (error) {
+      if (!isNoGroup(error)) throw error;
+      groups.delete(p);
+      return withGroup(p, run);
+    }
   }
 
-  return {
-    prefix,
-    channels: { alertEvents: keys.alertChannel, liveState: keys.liveChannel },
+  async function alertsByIds(ids: string[]): Promise<(StoredAlert | null)[]> {
+    return Promise.all(ids.map(async (id) => alertFromHash(await redis.hgetall(ofAlert(id).alert(id)))));
+  }
 
-    async monitor(entity) {
-      const [version, state] = await redis.hmget(keys.monitor(entity), 'version', 'state');
-      return monitorFrom(version ?? undefined, state ?? undefined);
+  async function scanDelete(node: RedisClient, cluster: boolean): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (found.length === 0) continue;
+      // On a cluster node a multi-key command must stay in one slot: delete key by key.
+      if (cluster) await Promise.all(found.map((key) => node.unlink(key)));
+      else await node.unlink(...found);
+    } while (cursor !== '0');
+  }
+
+  const backend: StoreBackend = {
+    async recordPartitions(count) {
+      await redis.hsetnx(keys.meta, 'partitions', String(count));
+      return Number(await redis.hget(keys.meta, 'partitions'));
     },
 
-    async commitReading(commit: ReadingCommit): Promise<ReadingCommitOutcome> {
-      const { entity, reading, monitor } = commit;
-      const events = monitor?.events ?? [];
-      const result = await scripts.twinCommitReading(
-        keys.readings(entity),
-        keys.monitor(entity),
-        keys.live(entity),
-        keys.liveIndex,
-        keys.stats,
-        keys.due,
-        keys.unregistered,
-        keys.unregisteredReadings,
-        keys.unregisteredFirstSeen,
-        prefix,
-        entityKey(entity),
-        String(reading.at),
-        JSON.stringify(reading),
-        JSON.stringify(commit.live),
-        commit.live.registered ? '1' : '0',
-        monitor ? '1' : '0',
-        String(monitor?.expectedVersion ?? 0),
-        monitor ? JSON.stringify(monitor.state) : '',
-        monitor?.nextCheckAt == null ? '' : String(monitor.nextCheckAt),
-        String(retention.maxReadings),
-        retention.maxAgeMs === null ? '' : String(reading.at - retention.maxAgeMs),
+    async commitReadings(p, commits) {
+      const results = await scripts.twinCommitReadings(
+        partitionKeys(p).stats,
+        partitionKeys(p).base,
+        String(p),
         keys.liveChannel,
         keys.alertChannel,
-        String(reading.receivedAt),
-        String(events.length),
-        ...events.flatMap(alertEventArgs),
+        String(retention.maxReadings),
+        String(retention.maxAgeMs),
+        outbox,
+        String(streamRetention.maxAgeMs),
+        String(streamRetention.maxLength),
+        String(commits.length),
+        ...commits.flatMap(readingCommitArgs),
       );
-      if (result[0] === 'duplicate') return { status: 'duplicate' };
-      if (result[0] === 'conflict') return { status: 'conflict', current: monitorFrom(result[1], result[2]) };
-      return { status: 'stored', late: result[1] === '1' };
+      return results.map((result): ReadingCommitOutcome => {
+        if (result[0] === 'duplicate') return { status: 'duplicate' };
+        if (result[0] === 'conflict') return { status: 'conflict', current: monitorFrom(result[1], result[2]) };
+        return { status: 'stored', late: result[1] === '1' };
+      });
     },
 
-    async commitTick(commit: TickCommit): Promise<TickCommitOutcome> {
+    async commitTick(p, commit) {
       const result = await scripts.twinCommitTick(
-        keys.monitor(commit.entity),
-        keys.due,
-        prefix,
+        partitionKeys(p).stats,
+        ...streamArgs(p),
         entityKey(commit.entity),
+        commit.entity.entityType,
+        commit.entity.code,
         String(commit.expectedVersion),
         JSON.stringify(commit.state),
         commit.nextCheckAt === null ? '' : String(commit.nextCheckAt),
-        keys.alertChannel,
         String(commit.events.length),
         ...commit.events.flatMap(alertEventArgs),
       );
@@ -170,116 +268,123 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
       return { status: 'stored' };
     },
 
-    async claimDueChecks(now, limit, leaseMs) {
-      const claimed = await scripts.twinClaimDue(keys.due, String(now), String(limit), String(now + leaseMs));
-      return claimed.map(parseEntityKey);
+    async acknowledgeAlert(p, id, ack) {
+      const hasNote = ack.note !== undefined && ack.note !== null;
+      const result = await scripts.twinAcknowledge(
+        partitionKeys(p).stats,
+        ...streamArgs(p),
+        id,
+        String(ack.at),
+        ack.by,
+        hasNote ? String(ack.note) : '',
+        hasNote ? '1' : '0',
+      );
+      if (result[0] === 'not_found') return { status: 'not_found' };
+      if (result[0] === 'conflict') {
+        const alert = alertFromEncoded(JSON.parse(result[1] ?? '[]'));
+        return alert ? { status: 'conflict', alert } : { status: 'not_found' };
+      }
+      const alert = alertFromEncoded(JSON.parse(result[2] ?? '[]')) as StoredAlert;
+      return { status: 'acknowledged', alert, event: JSON.parse(result[1] ?? '{}') as AlertEventRecord };
     },
 
-    async recordRejection(rejection, payload) {
-      const deadLetter: DeadLetter = { ...rejection, ...truncatePayload(payload) };
+    async dueCandidates(p, now, limit) {
+      const members = await redis.zrangebyscore(partitionKeys(p).due, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+      const due: [string, number][] = [];
+      for (let i = 0; i + 1 < members.length; i += 2) due.push([members[i] as string, Number(members[i + 1])]);
+      return due;
+    },
+
+    claimDue(p, entityKeys, now, leaseUntil) {
+      return scripts.twinClaimDue(partitionKeys(p).due, String(now), String(leaseUntil), ...entityKeys);
+    },
+
+    async recordRejection(deadLetter: DeadLetter) {
       await redis
         .multi()
-        .hincrby(keys.stats, 'rejected', 1)
+        .incr(keys.rejected)
         .lpush(keys.deadLetters, JSON.stringify(deadLetter))
         .ltrim(keys.deadLetters, 0, maxDeadLetters - 1)
         .exec();
     },
 
-    async live(entity) {
-      const state = await redis.hget(keys.live(entity), 'state');
-      return state ? (JSON.parse(state) as LiveState) : null;
+    async monitor(entity) {
+      const key = entityKey(entity);
+      const [version, state] = await redis.hmget(keys.ofEntity(key).monitor(key), 'version', 'state');
+      return monitorFrom(version, state);
     },
 
-    async liveMany(entities) {
-      if (entities.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const entity of entities) pipeline.hget(keys.live(entity), 'state');
-      const results = (await pipeline.exec()) ?? [];
-      return results.map(([, state]) => (typeof state === 'string' ? (JSON.parse(state) as LiveState) : null));
+    liveMany(entities: EntityRef[]) {
+      return Promise.all(
+        entities.map(async (entity) => {
+          const key = entityKey(entity);
+          const state = await redis.hget(keys.ofEntity(key).live(key), 'state');
+          return state ? (JSON.parse(state) as LiveState) : null;
+        }),
+      );
     },
 
-    async liveEntities(limit = 1000) {
-      return (await redis.zrevrange(keys.liveIndex, 0, limit - 1)).map(parseEntityKey);
+    async liveIndex(p, limit) {
+      const members = await redis.zrevrange(partitionKeys(p).liveIndex, 0, limit - 1, 'WITHSCORES');
+      const index: [string, number][] = [];
+      for (let i = 0; i + 1 < members.length; i += 2) index.push([members[i] as string, Number(members[i + 1])]);
+      return index;
     },
 
-    async readings(entity, query = {}) {
+    async readings(entity, query) {
+      const key = entityKey(entity);
+      const readingsKey = keys.ofEntity(key).readings(key);
       const min = query.since ?? '-inf';
       const max = query.until ?? '+inf';
       const members =
         query.last === undefined
-          ? await redis.zrangebyscore(keys.readings(entity), min, max)
-          : (await redis.zrevrangebyscore(keys.readings(entity), max, min, 'LIMIT', 0, query.last)).reverse();
+          ? await redis.zrangebyscore(readingsKey, min, max)
+          : (await redis.zrevrangebyscore(readingsKey, max, min, 'LIMIT', 0, query.last)).reverse();
       return members.map((m) => JSON.parse(m) as TwinReading);
     },
 
-    async alert(id) {
-      return alertFromHash(await redis.hgetall(keys.alert(id)));
+    alertsByIds,
+
+    alertIds(p, since, offset, count) {
+      return redis.zrevrangebyscore(partitionKeys(p).alerts, '+inf', since ?? '-inf', 'LIMIT', offset, count);
     },
 
-    async alerts(filter: AlertFilter = {}, first = 100) {
-      if (filter.codes) {
-        const types = filter.entityType ? [filter.entityType] : (['CONTAINER', 'SAMPLE'] as const);
-        const pipeline = redis.pipeline();
-        for (const code of filter.codes)
-          for (const entityType of types) pipeline.zrange(keys.entityAlerts({ entityType, code }), 0, -1);
-        const ids = ((await pipeline.exec()) ?? []).flatMap(([, members]) => members as string[]);
-        const matching = (await alertsByIds(ids)).filter((a) => alertMatches(a, filter));
-        return matching.sort((a, b) => b.startedAt - a.startedAt || b.id.localeCompare(a.id)).slice(0, first);
-      }
-      const found: StoredAlert[] = [];
-      const page = 500;
-      for (let offset = 0; found.length < first; offset += page) {
-        const ids = await redis.zrevrangebyscore(keys.alerts, '+inf', filter.since ?? '-inf', 'LIMIT', offset, page);
-        for (const alert of await alertsByIds(ids)) if (alertMatches(alert, filter)) found.push(alert);
-        if (ids.length < page) break;
-      }
-      return found.slice(0, first);
+    entityAlertIds(entity) {
+      const key = entityKey(entity);
+      return redis.zrange(keys.ofEntity(key).entityAlerts(key), 0, -1);
     },
 
     async alertEvents(id) {
-      return (await redis.lrange(keys.alertLog(id), 0, -1)).map((e) => JSON.parse(e) as AlertEventRecord);
+      const log = await redis.lrange(ofAlert(id).alertLog(id), 0, -1);
+      return log.map((e) => JSON.parse(e) as AlertEventRecord);
     },
 
-    async acknowledgeAlert(id, ack) {
-      const hasNote = ack.note !== undefined && ack.note !== null;
-      const result = await scripts.twinAcknowledge(
-        keys.alert(id),
-        keys.alertLog(id),
-        String(ack.at),
-        ack.by,
-        hasNote ? String(ack.note) : '',
-        hasNote ? '1' : '0',
-        keys.alertChannel,
-      );
-      if (result[0] === 'not_found') return { status: 'not_found' };
-      const alert = alertFromHash(await redis.hgetall(keys.alert(id)));
-      if (!alert) return { status: 'not_found' };
-      if (result[0] === 'conflict') return { status: 'conflict', alert };
-      return { status: 'acknowledged', alert, event: JSON.parse(result[1] ?? '{}') as AlertEventRecord };
-    },
-
-    async ingestStats(): Promise<IngestStats> {
-      const stats = await redis.hgetall(keys.stats);
+    async stats(p) {
+      const stats = await redis.hgetall(partitionKeys(p).stats);
       return {
         accepted: Number(stats.accepted ?? 0),
         duplicates: Number(stats.duplicates ?? 0),
-        rejected: Number(stats.rejected ?? 0),
         late: Number(stats.late ?? 0),
         unregistered: Number(stats.unregistered ?? 0),
       };
     },
 
-    async deadLetters(first = 100) {
+    async rejected() {
+      return Number((await redis.get(keys.rejected)) ?? 0);
+    },
+
+    async deadLetters(first) {
       return (await redis.lrange(keys.deadLetters, 0, first - 1)).map((d) => JSON.parse(d) as DeadLetter);
     },
 
-    async unregistered() {
-      const members = await redis.zrevrange(keys.unregistered, 0, -1, 'WITHSCORES');
+    async unregistered(p) {
+      const partition = partitionKeys(p);
+      const members = await redis.zrevrange(partition.unregistered, 0, -1, 'WITHSCORES');
       const entityKeys = members.filter((_, i) => i % 2 === 0);
       if (entityKeys.length === 0) return [];
       const [counts, firstSeen] = await Promise.all([
-        redis.hmget(keys.unregisteredReadings, ...entityKeys),
-        redis.hmget(keys.unregisteredFirstSeen, ...entityKeys),
+        redis.hmget(partition.unregisteredReadings, ...entityKeys),
+        redis.hmget(partition.unregisteredFirstSeen, ...entityKeys),
       ]);
       return entityKeys.map((key, i) => ({
         ...parseEntityKey(key),
@@ -287,6 +392,101 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         firstSeenAt: Number(firstSeen[i] ?? 0),
         readings: Number(counts[i] ?? 0),
       }));
+    },
+
+    async alertStreamRange(p, after, count) {
+      const entries = (await redis.xrange(
+        partitionKeys(p).alertStream,
+        `(${after}`,
+        '+',
+        'COUNT',
+        count,
+      )) as StreamEntry[];
+      return entries.map(([id, pairs]): AlertStreamEntry => {
+        const fields = fieldsOf(pairs);
+        return {
+          partition: p,
+          id,
+          prev: fields.p ?? '0-0',
+          event: JSON.parse(fields.e ?? '{}') as AlertEventRecord,
+          alert: alertFromEncoded(JSON.parse(fields.a ?? '{}')),
+        };
+      });
+    },
+
+    async alertStreamPosition(p) {
+      const [last, trimmed] = await redis.hmget(partitionKeys(p).alertStreamMeta, 'last', 'trimmed');
+      return { last: (last ?? '0-0') as StreamId, trimmed: (trimmed ?? '0-0') as StreamId };
+    },
+
+    subscribeAlertStream(listener) {
+      return pubsub.subscribe<{ partition: number; id: string; prev: string; event: AlertEventRecord; alert: unknown }>(
+        keys.alertChannel,
+        (message) => listener({ ...message, alert: alertFromEncoded(message.alert) }),
+      );
+    },
+
+    subscribeLiveState(listener) {
+      return pubsub.subscribe<LiveState>(keys.liveChannel, listener);
+    },
+
+    outboxRead(p, consumer, count) {
+      return withGroup(p, async () => {
+        const result = (await redis.xreadgroup(
+          'GROUP',
+          archiveGroup,
+          consumer,
+          'COUNT',
+          count,
+          'STREAMS',
+          partitionKeys(p).outbox,
+          '>',
+        )) as [string, StreamEntry[]][] | null;
+        return (result?.[0]?.[1] ?? []).map((entry) => outboxEntry(p, entry));
+      });
+    },
+
+    outboxAcknowledge(p, ids) {
+      return withGroup(p, () => scripts.twinAcknowledgeOutbox(partitionKeys(p).outbox, archiveGroup, ...ids));
+    },
+
+    outboxClaimStale(p, consumer, minIdleMs, count) {
+      return withGroup(p, async () => {
+        const claimed: OutboxEntry[] = [];
+        let start = '0-0';
+        do {
+          const [next, entries] = (await redis.xautoclaim(
+            partitionKeys(p).outbox,
+            archiveGroup,
+            consumer,
+            minIdleMs,
+            start,
+            'COUNT',
+            count - claimed.length,
+          )) as [string, StreamEntry[]];
+          claimed.push(...entries.map((entry) => outboxEntry(p, entry)));
+          start = next;
+        } while (start !== '0-0' && claimed.length < count);
+        return claimed;
+      });
+    },
+
+    async outboxLag(p) {
+      const key = partitionKeys(p).outbox;
+      const [length, summary, first] = await Promise.all([
+        redis.xlen(key),
+        (redis.xpending(key, archiveGroup) as Promise<[number, ...unknown[]]>).catch((error: unknown) => {
+          if (isNoGroup(error) || (error instanceof Error && error.message.includes('no such key'))) return [0];
+          throw error;
+        }),
+        redis.xrange(key, '-', '+', 'COUNT', 1) as Promise<StreamEntry[]>,
+      ]);
+      const oldest = first[0];
+      return {
+        unacknowledged: length,
+        pending: Number(summary[0] ?? 0),
+        oldestAt: oldest ? streamIdTime(oldest[0]) : null,
+      };
     },
 
     async cachedCatalog() {
@@ -298,26 +498,21 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
       await redis.set(keys.catalog, JSON.stringify(catalog), 'EX', Math.max(1, Math.round(ttlSeconds)));
     },
 
-    subscribeAlertEvents(listener) {
-      return pubsub.subscribe<AlertEventRecord>(keys.alertChannel, listener);
-    },
-
-    subscribeLiveState(listener) {
-      return pubsub.subscribe<LiveState>(keys.liveChannel, listener);
-    },
-
     async clear() {
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (found.length > 0) await redis.unlink(...found);
-      } while (cursor !== '0');
+      if (redis instanceof Cluster) await Promise.all(redis.nodes('master').map((node) => scanDelete(node, true)));
+      else await scanDelete(redis, false);
+      groups.clear();
     },
 
     async close() {
       await pubsub.close();
-      if (ownsClient) await redis.quit().catch(() => redis.disconnect());
+      if (owned) await redis.quit().catch(() => redis.disconnect());
     },
   };
+
+  return createPartitionedStore(backend, {
+    prefix,
+    partitions,
+    channels: { alertEvents: keys.alertChannel, liveState: keys.liveChannel },
+  });
 }

@@ -1,45 +1,36 @@
-import type { Redis } from 'ioredis';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Unsubscribe } from '../TwinStore.ts';
+import type { RedisClient } from './connectRedis.ts';
 
-/** One subscriber connection per store, shared by every listener; JSON messages are parsed once per listener set. */
-export function createRedisPubSub(publisher: Redis) {
-  let subscriber: Redis | null = null;
-  const listeners = new Map<string, Set<(message: unknown) => void>>();
+/**
+ * Pub/sub on graphql-redis-subscriptions: one subscriber connection per store and one Redis subscription per channel
+ * however many listeners share it. Messages are JSON, parsed once per message and shared by the listeners (they must
+ * not mutate them). On a cluster the Lua scripts' PUBLISH reaches every node, so one subscriber hears all partitions.
+ */
+export function createRedisPubSub(publisher: RedisClient) {
+  let engine: RedisPubSub | null = null;
 
-  function connection(): Redis {
-    if (subscriber) return subscriber;
-    const created = publisher.duplicate();
-    created.on('message', (channel: string, message: string) => {
-      const set = listeners.get(channel);
-      if (!set || set.size === 0) return;
-      const parsed: unknown = JSON.parse(message);
-      for (const listener of set) listener(parsed);
-    });
-    subscriber = created;
-    return created;
+  function connection(): RedisPubSub {
+    engine ??= new RedisPubSub({ publisher, subscriber: publisher.duplicate() });
+    return engine;
   }
 
   return {
     async subscribe<T>(channel: string, listener: (message: T) => void): Promise<Unsubscribe> {
-      const set = listeners.get(channel) ?? new Set();
-      const wrapped = listener as (message: unknown) => void;
-      set.add(wrapped);
-      if (!listeners.has(channel)) {
-        listeners.set(channel, set);
-        await connection().subscribe(channel);
-      }
+      const pubsub = connection();
+      const id = await pubsub.subscribe<T>(channel, listener);
+      let subscribed = true;
       return async () => {
-        set.delete(wrapped);
-        if (set.size === 0 && listeners.get(channel) === set) {
-          listeners.delete(channel);
-          await subscriber?.unsubscribe(channel);
-        }
+        if (!subscribed || engine !== pubsub) return;
+        subscribed = false;
+        pubsub.unsubscribe(id);
       };
     },
     async close(): Promise<void> {
-      listeners.clear();
-      if (subscriber) await subscriber.quit().catch(() => subscriber?.disconnect());
-      subscriber = null;
+      if (!engine) return;
+      const subscriber = engine.getSubscriber();
+      engine = null;
+      await subscriber.quit().catch(() => subscriber.disconnect());
     },
   };
 }

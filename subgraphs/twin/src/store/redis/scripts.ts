@@ -1,142 +1,276 @@
-/** Arguments per alert event passed to the scripts (see `alertEventArgs`). */
-export const argsPerAlertEvent = 12;
+/**
+ * The Redis adapter's write scripts. Each touches one partition: every key it builds starts with the partition's
+ * `base` (`{prefix}:{tag}:`), which carries the partition's hash tag, and KEYS[1] names a key of that partition so
+ * Redis Cluster routes the script to its slot. Numbers travel as decimal strings and are never re-formatted in Lua
+ * (cjson would round epoch ms); a computed cutoff is formatted with '%.0f'.
+ */
 
-// Numbers travel as decimal strings and are never re-formatted in Lua (cjson would round epoch ms).
-const applyAlertEvents = `
-local function applyAlertEvents(prefix, alertChannel, first, count)
-  for i = 0, count - 1 do
-    local o = first + i * ${12}
-    local id, transition, entityType, code, kind, severity, startedAt, at, message, peak, endedAt, json =
-      ARGV[o], ARGV[o+1], ARGV[o+2], ARGV[o+3], ARGV[o+4], ARGV[o+5], ARGV[o+6], ARGV[o+7], ARGV[o+8], ARGV[o+9],
-      ARGV[o+10], ARGV[o+11]
-    local akey = prefix .. ':alert:' .. id
-    local ekey = prefix .. ':alerts:' .. (entityType == 'SAMPLE' and 'sample:' or 'container:') .. code
-    local fresh = redis.call('EXISTS', akey) == 0
-    if transition == 'RAISED' then
-      if fresh then
-        redis.call('HSET', akey, 'id', id, 'entityType', entityType, 'code', code, 'kind', kind,
-          'severity', severity, 'startedAt', startedAt, 'message', message)
-        if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end
-        redis.call('ZADD', prefix .. ':alerts', startedAt, id)
-        redis.call('ZADD', ekey, startedAt, id)
-      end
+/** Arguments per alert event (see `alertEventArgs`). */
+export const argsPerAlertEvent = 12;
+/** Arguments per reading commit before its events (see `readingCommitArgs`). */
+export const argsPerReadingCommit = 13;
+
+/**
+ * The mirror of `applyEventToAlert` (packages/coldchain), plus what the store does around it: the alert log, the
+ * archive outbox, the partition's alert stream (trimmed by age and length, the newest trimmed id kept) and publishing.
+ * The record's message and state are derived when read, so only its fields are written here.
+ */
+const applyAlertEvent = `
+local rank = { INFO = 0, WARNING = 1, CRITICAL = 2 }
+
+local function higher(a, b)
+  if rank[b] > rank[a] then return b end
+  return a
+end
+
+local function extreme(kind, old, new)
+  if new == '' then return old end
+  if not old then return new end
+  local low = kind == 'TEMPERATURE_LOW' or kind == 'HUMIDITY_LOW'
+  if (low and tonumber(new) < tonumber(old)) or (not low and tonumber(new) > tonumber(old)) then return new end
+  return old
+end
+
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function trimAlertStream(ctx, now)
+  local stream = ctx.base .. 'alert-stream'
+  local cutoff = string.format('%.0f', now - tonumber(ctx.streamMaxAge)) .. '-0'
+  local trimmed = nil
+  local old = redis.call('XREVRANGE', stream, '(' .. cutoff, '-', 'COUNT', 1)
+  if #old > 0 then
+    trimmed = old[1][1]
+    redis.call('XTRIM', stream, 'MINID', cutoff)
+  end
+  local over = redis.call('XLEN', stream) - tonumber(ctx.streamMaxLen)
+  if over > 0 then
+    local gone = redis.call('XRANGE', stream, '-', '+', 'COUNT', over)
+    trimmed = gone[#gone][1]
+    redis.call('XTRIM', stream, 'MAXLEN', ctx.streamMaxLen)
+  end
+  if trimmed then redis.call('HSET', ctx.base .. 'alert-stream-meta', 'trimmed', trimmed) end
+end
+
+-- ev: id, transition, kind, severity, startedAt, at, endedAt ('' keep, 'null' reopen), peak ('' none), by ('' none),
+-- note, hasNote, json
+local function applyAlertEvent(ctx, entityType, code, ek, ev, now)
+  local id, transition, kind, severity, startedAt, at, endedAt, peak, by, note, hasNote, json =
+    ev[1], ev[2], ev[3], ev[4], ev[5], ev[6], ev[7], ev[8], ev[9], ev[10], ev[11], ev[12]
+  local akey = ctx.base .. 'alert:' .. id
+  local all = ctx.base .. 'alerts'
+  local mine = ctx.base .. 'alerts:' .. ek
+  local r = redis.call('HMGET', akey, 'id', 'kind', 'severity', 'endedAt', 'acknowledgedAt', 'peakValue')
+  local exists = r[1] ~= false
+  if transition == 'RAISED' then
+    if exists then return end
+    redis.call('HSET', akey, 'id', id, 'entityType', entityType, 'code', code, 'kind', kind, 'severity', severity,
+      'startedAt', startedAt)
+    if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end
+    redis.call('ZADD', all, startedAt, id)
+    redis.call('ZADD', mine, startedAt, id)
+  elseif exists then
+    if transition == 'ESCALATED' or transition == 'CLEARED' then
+      redis.call('HSET', akey, 'severity', higher(r[3], severity))
+      local p = extreme(r[2], r[6], peak)
+      if p then redis.call('HSET', akey, 'peakValue', p) end
+      if transition == 'CLEARED' and not r[4] then redis.call('HSET', akey, 'endedAt', at) end
     elseif transition == 'UPDATED' then
-      if not fresh then
-        redis.call('HSET', akey, 'severity', severity, 'startedAt', startedAt, 'message', message)
-        if endedAt == '' then redis.call('HDEL', akey, 'endedAt') else redis.call('HSET', akey, 'endedAt', endedAt) end
-        if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end
-        redis.call('ZADD', prefix .. ':alerts', startedAt, id)
-        redis.call('ZADD', ekey, startedAt, id)
-      end
+      redis.call('HSET', akey, 'startedAt', startedAt, 'severity', severity)
+      if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end
+      if endedAt == 'null' then redis.call('HDEL', akey, 'endedAt')
+      elseif endedAt ~= '' then redis.call('HSET', akey, 'endedAt', endedAt) end
+      redis.call('ZADD', all, startedAt, id)
+      redis.call('ZADD', mine, startedAt, id)
     elseif transition == 'WITHDRAWN' then
       redis.call('DEL', akey)
-      redis.call('ZREM', prefix .. ':alerts', id)
-      redis.call('ZREM', ekey, id)
-    elseif transition == 'ESCALATED' then
-      redis.call('HSET', akey, 'severity', severity, 'message', message)
-      if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end
-    elseif transition == 'CLEARED' then
-      redis.call('HSET', akey, 'endedAt', at)
-      if peak ~= '' then redis.call('HSET', akey, 'peakValue', peak) end
-    end
-    if transition ~= 'RAISED' or fresh then
-      redis.call('RPUSH', prefix .. ':alert-log:' .. id, json)
-      redis.call('PUBLISH', alertChannel, json)
+      redis.call('ZREM', all, id)
+      redis.call('ZREM', mine, id)
+    elseif transition == 'ACKNOWLEDGED' and not r[5] then
+      redis.call('HSET', akey, 'acknowledgedAt', at)
+      if by ~= '' then redis.call('HSET', akey, 'acknowledgedBy', by) end
+      if hasNote == '1' then redis.call('HSET', akey, 'note', note) end
     end
   end
+  local position = redis.call('RPUSH', ctx.base .. 'alert-log:' .. id, json)
+  if ctx.outbox == '1' then
+    redis.call('XADD', ctx.base .. 'outbox', '*', 'k', 'a', 'i', id, 'n', position, 'e', json)
+  end
+  local fields = cjson.encode(redis.call('HGETALL', akey))
+  local meta = ctx.base .. 'alert-stream-meta'
+  local prev = redis.call('HGET', meta, 'last') or '0-0'
+  local sid = redis.call('XADD', ctx.base .. 'alert-stream', '*', 'p', prev, 'e', json, 'a', fields)
+  redis.call('HSET', meta, 'last', sid)
+  trimAlertStream(ctx, now)
+  redis.call('PUBLISH', ctx.alertChannel, '{"partition":' .. ctx.partition .. ',"id":"' .. sid .. '","prev":"' ..
+    prev .. '","event":' .. json .. ',"alert":' .. fields .. '}')
 end
-`;
 
-const trimHistory = `
-local function trimHistory(key, maxReadings, cutoff)
-  redis.call('ZREMRANGEBYRANK', key, 0, -(maxReadings + 1))
-  if cutoff ~= '' then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. cutoff) end
+local function applyAlertEvents(ctx, entityType, code, ek, first, count, now)
+  for i = 0, count - 1 do
+    local o = first + i * ${argsPerAlertEvent}
+    applyAlertEvent(ctx, entityType, code, ek, { unpack(ARGV, o, o + ${argsPerAlertEvent - 1}) }, now)
+  end
+end
+
+local function setMonitor(ctx, ek, version, stateJson, nextCheckAt)
+  redis.call('HSET', ctx.base .. 'monitor:' .. ek, 'version', version + 1, 'state', stateJson)
+  if nextCheckAt == '' then redis.call('ZREM', ctx.base .. 'due', ek)
+  else redis.call('ZADD', ctx.base .. 'due', nextCheckAt, ek) end
 end
 `;
 
 /**
- * KEYS: readings, monitor, live, liveIndex, stats, due, unregistered, unregisteredReadings, unregisteredFirstSeen
- * ARGV: prefix, entityKey, at, readingJson, liveJson, registered, hasMonitor, expectedVersion, stateJson, nextCheckAt,
- *       maxReadings, ageCutoff (event time; '' = none), liveChannel, alertChannel, receivedAt, eventCount, then the events' arguments.
- * Returns {'duplicate'} | {'conflict', version, stateJson} | {'stored', late}.
+ * KEYS[1]: the partition's stats hash.
+ * ARGV: base, partition, liveChannel, alertChannel, maxReadings, maxAgeMs, outbox ('1'), streamMaxAgeMs,
+ *       streamMaxLength, commitCount, then per commit: entityKey, entityType, code, at, receivedAt, readingJson,
+ *       liveJson, registered, hasMonitor, expectedVersion, stateJson, nextCheckAt ('' = none), eventCount, events.
+ * Returns one of {'duplicate'} | {'conflict', version, stateJson} | {'stored', late} per commit.
  */
-export const commitReadingLua = `${applyAlertEvents}${trimHistory}
-local at = ARGV[3]
-if #redis.call('ZRANGEBYSCORE', KEYS[1], at, at, 'LIMIT', 0, 1) > 0 then
-  redis.call('HINCRBY', KEYS[5], 'duplicates', 1)
-  return {'duplicate'}
-end
-if ARGV[7] == '1' then
-  local current = redis.call('HMGET', KEYS[2], 'version', 'state')
-  local version = tonumber(current[1] or '0')
-  if version ~= tonumber(ARGV[8]) then
-    return {'conflict', tostring(version), current[2] or ''}
+export const commitReadingsLua = `${applyAlertEvent}
+local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[4], outbox = ARGV[7],
+  streamMaxAge = ARGV[8], streamMaxLen = ARGV[9] }
+local base, liveChannel, maxReadings, maxAge = ARGV[1], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
+local now = nowMs()
+local results = {}
+-- Entities whose engine state in this batch followed from a commit that was not stored.
+local broken = {}
+local o = 11
+for n = 1, tonumber(ARGV[10]) do
+  local ek, entityType, code, at, receivedAt, readingJson, liveJson, registered, hasMonitor, expected, stateJson,
+    nextCheckAt, eventCount = unpack(ARGV, o, o + ${argsPerReadingCommit - 1})
+  local firstEvent = o + ${argsPerReadingCommit}
+  o = firstEvent + tonumber(eventCount) * ${argsPerAlertEvent}
+  local readings = base .. 'readings:' .. ek
+  local monitorKey = base .. 'monitor:' .. ek
+  local monitored = hasMonitor == '1'
+  if monitored and broken[ek] then
+    local current = redis.call('HMGET', monitorKey, 'version', 'state')
+    results[n] = { 'conflict', current[1] or '0', current[2] or '' }
+  elseif #redis.call('ZRANGEBYSCORE', readings, at, at, 'LIMIT', 0, 1) > 0 then
+    redis.call('HINCRBY', KEYS[1], 'duplicates', 1)
+    if monitored then broken[ek] = true end
+    results[n] = { 'duplicate' }
+  else
+    local stored = true
+    if monitored then
+      local current = redis.call('HMGET', monitorKey, 'version', 'state')
+      local version = tonumber(current[1] or '0')
+      if version ~= tonumber(expected) then
+        broken[ek] = true
+        stored = false
+        results[n] = { 'conflict', tostring(version), current[2] or '' }
+      else
+        setMonitor(ctx, ek, version, stateJson, nextCheckAt)
+      end
+    end
+    if stored then
+      local liveKey = base .. 'live:' .. ek
+      local liveAt = redis.call('HGET', liveKey, 'at')
+      local newest = tonumber(at)
+      if liveAt and tonumber(liveAt) > newest then newest = tonumber(liveAt) end
+      redis.call('ZADD', readings, at, readingJson)
+      redis.call('ZREMRANGEBYRANK', readings, 0, -(maxReadings + 1))
+      redis.call('ZREMRANGEBYSCORE', readings, '-inf', '(' .. string.format('%.0f', newest - maxAge))
+      redis.call('HINCRBY', KEYS[1], 'accepted', 1)
+      local late = '0'
+      if liveAt and tonumber(liveAt) > tonumber(at) then
+        late = '1'
+        redis.call('HINCRBY', KEYS[1], 'late', 1)
+      elseif not liveAt or tonumber(liveAt) < tonumber(at) then
+        redis.call('HSET', liveKey, 'at', at, 'state', liveJson)
+        redis.call('ZADD', base .. 'live-index', receivedAt, ek)
+        redis.call('PUBLISH', liveChannel, liveJson)
+      end
+      if registered == '0' then
+        redis.call('HINCRBY', KEYS[1], 'unregistered', 1)
+        redis.call('ZADD', base .. 'unregistered', receivedAt, ek)
+        redis.call('HINCRBY', base .. 'unregistered-readings', ek, 1)
+        redis.call('HSETNX', base .. 'unregistered-first-seen', ek, receivedAt)
+      end
+      if ctx.outbox == '1' then
+        redis.call('XADD', base .. 'outbox', '*', 'k', 'r', 'e', ek, 'r', readingJson)
+      end
+      if monitored then applyAlertEvents(ctx, entityType, code, ek, firstEvent, tonumber(eventCount), now) end
+      results[n] = { 'stored', late }
+    end
   end
-  redis.call('HSET', KEYS[2], 'version', version + 1, 'state', ARGV[9])
-  if ARGV[10] == '' then redis.call('ZREM', KEYS[6], ARGV[2]) else redis.call('ZADD', KEYS[6], ARGV[10], ARGV[2]) end
 end
-redis.call('ZADD', KEYS[1], at, ARGV[4])
-trimHistory(KEYS[1], tonumber(ARGV[11]), ARGV[12])
-redis.call('HINCRBY', KEYS[5], 'accepted', 1)
-local liveAt = redis.call('HGET', KEYS[3], 'at')
-local late = '0'
-if liveAt and tonumber(liveAt) > tonumber(at) then
-  late = '1'
-  redis.call('HINCRBY', KEYS[5], 'late', 1)
-elseif not liveAt or tonumber(liveAt) < tonumber(at) then
-  redis.call('HSET', KEYS[3], 'at', at, 'state', ARGV[5])
-  redis.call('ZADD', KEYS[4], ARGV[15], ARGV[2])
-  redis.call('PUBLISH', ARGV[13], ARGV[5])
-end
-if ARGV[6] == '0' then
-  redis.call('HINCRBY', KEYS[5], 'unregistered', 1)
-  redis.call('ZADD', KEYS[7], ARGV[15], ARGV[2])
-  redis.call('HINCRBY', KEYS[8], ARGV[2], 1)
-  redis.call('HSETNX', KEYS[9], ARGV[2], ARGV[15])
-end
-if ARGV[7] == '1' then applyAlertEvents(ARGV[1], ARGV[14], 17, tonumber(ARGV[16])) end
-return {'stored', late}
+return results
 `;
 
 /**
- * KEYS: monitor, due. ARGV: prefix, entityKey, expectedVersion, stateJson, nextCheckAt, alertChannel, eventCount, events.
+ * KEYS[1]: the partition's stats hash.
+ * ARGV: base, partition, alertChannel, outbox, streamMaxAgeMs, streamMaxLength, entityKey, entityType, code,
+ *       expectedVersion, stateJson, nextCheckAt, eventCount, events.
  * Returns {'conflict', version, stateJson} | {'stored'}.
  */
-export const commitTickLua = `${applyAlertEvents}
-local current = redis.call('HMGET', KEYS[1], 'version', 'state')
+export const commitTickLua = `${applyAlertEvent}
+local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[3], outbox = ARGV[4],
+  streamMaxAge = ARGV[5], streamMaxLen = ARGV[6] }
+local ek = ARGV[7]
+local current = redis.call('HMGET', ctx.base .. 'monitor:' .. ek, 'version', 'state')
 local version = tonumber(current[1] or '0')
-if version ~= tonumber(ARGV[3]) then
-  return {'conflict', tostring(version), current[2] or ''}
-end
-redis.call('HSET', KEYS[1], 'version', version + 1, 'state', ARGV[4])
-if ARGV[5] == '' then redis.call('ZREM', KEYS[2], ARGV[2]) else redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2]) end
-applyAlertEvents(ARGV[1], ARGV[6], 8, tonumber(ARGV[7]))
-return {'stored'}
-`;
-
-/** KEYS: due. ARGV: now, limit, leaseUntil. Moves each claimed entity's due time to the lease end. */
-export const claimDueLua = `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[3], member) end
-return due
+if version ~= tonumber(ARGV[10]) then return { 'conflict', tostring(version), current[2] or '' } end
+setMonitor(ctx, ek, version, ARGV[11], ARGV[12])
+applyAlertEvents(ctx, ARGV[8], ARGV[9], ek, 14, tonumber(ARGV[13]), nowMs())
+return { 'stored' }
 `;
 
 /**
- * KEYS: alert, alertLog. ARGV: at, by, note ('' = none), hasNote, alertChannel.
- * Returns {'not_found'} | {'conflict'} | {'acknowledged', eventJson}; the event is built from the stored fields.
+ * KEYS[1]: the partition's stats hash.
+ * ARGV: base, partition, alertChannel, outbox, streamMaxAgeMs, streamMaxLength, alertId, at, by, note, hasNote.
+ * Returns {'not_found'} | {'conflict', alertFields} | {'acknowledged', eventJson, alertFields}; the event is the
+ * engine's `acknowledgeAlert` event, built from the stored fields.
  */
-export const acknowledgeLua = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
-if redis.call('HEXISTS', KEYS[1], 'acknowledgedAt') == 1 then return {'conflict'} end
-redis.call('HSET', KEYS[1], 'acknowledgedAt', ARGV[1], 'acknowledgedBy', ARGV[2])
-if ARGV[4] == '1' then redis.call('HSET', KEYS[1], 'note', ARGV[3]) end
-local a = redis.call('HMGET', KEYS[1], 'id', 'entityType', 'code', 'kind', 'severity', 'startedAt', 'message', 'peakValue')
-local json = '{"transition":"ACKNOWLEDGED","alertId":' .. cjson.encode(a[1]) .. ',"entityType":' .. cjson.encode(a[2]) ..
-  ',"code":' .. cjson.encode(a[3]) .. ',"kind":' .. cjson.encode(a[4]) .. ',"severity":' .. cjson.encode(a[5]) ..
-  ',"startedAt":' .. a[6] .. ',"at":' .. ARGV[1] .. ',"message":' .. cjson.encode(a[7]) ..
-  (a[8] and (',"peakValue":' .. a[8]) or '') .. ',"by":' .. cjson.encode(ARGV[2]) ..
-  ',"note":' .. (ARGV[4] == '1' and cjson.encode(ARGV[3]) or 'null') .. '}'
-redis.call('RPUSH', KEYS[2], json)
-redis.call('PUBLISH', ARGV[5], json)
-return {'acknowledged', json}
+export const acknowledgeLua = `${applyAlertEvent}
+local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[3], outbox = ARGV[4],
+  streamMaxAge = ARGV[5], streamMaxLen = ARGV[6] }
+local id, at, by, note, hasNote = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+local akey = ctx.base .. 'alert:' .. id
+local a = redis.call('HMGET', akey, 'id', 'entityType', 'code', 'kind', 'severity', 'startedAt', 'acknowledgedAt')
+if not a[1] then return { 'not_found' } end
+if a[7] then return { 'conflict', cjson.encode(redis.call('HGETALL', akey)) } end
+local message = 'Acknowledged by ' .. by
+if hasNote == '1' and note ~= '' then message = message .. ': ' .. note end
+local json = '{"transition":"ACKNOWLEDGED","alertId":' .. cjson.encode(id) .. ',"kind":' .. cjson.encode(a[4]) ..
+  ',"severity":' .. cjson.encode(a[5]) .. ',"at":' .. at .. ',"startedAt":' .. a[6] .. ',"message":' ..
+  cjson.encode(message) .. ',"by":' .. cjson.encode(by) .. ',"note":' ..
+  (hasNote == '1' and cjson.encode(note) or 'null') .. ',"entityType":' .. cjson.encode(a[2]) .. ',"code":' ..
+  cjson.encode(a[3]) .. '}'
+local ek = (a[2] == 'SAMPLE' and 'sample:' or 'container:') .. a[3]
+applyAlertEvent(ctx, a[2], a[3], ek, { id, 'ACKNOWLEDGED', a[4], a[5], a[6], at, '', '', by, note, hasNote, json },
+  nowMs())
+return { 'acknowledged', json, cjson.encode(redis.call('HGETALL', akey)) }
+`;
+
+/** KEYS[1]: the partition's due set. ARGV: now, leaseUntil, entity keys. Leases those still due; returns them. */
+export const claimDueLua = `
+local claimed = {}
+for i = 3, #ARGV do
+  local due = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if due and tonumber(due) <= tonumber(ARGV[1]) then
+    redis.call('ZADD', KEYS[1], ARGV[2], ARGV[i])
+    claimed[#claimed + 1] = ARGV[i]
+  end
+end
+return claimed
+`;
+
+/**
+ * KEYS[1]: the partition's outbox stream. ARGV: group, entry ids. Acknowledges and removes the entries that are
+ * pending in the group (an id never delivered is left alone: it is not archived yet); returns how many.
+ */
+export const acknowledgeOutboxLua = `
+local count = 0
+for i = 2, #ARGV do
+  if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1) > 0 then
+    redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+    redis.call('XDEL', KEYS[1], ARGV[i])
+    count = count + 1
+  end
+end
+return count
 `;
