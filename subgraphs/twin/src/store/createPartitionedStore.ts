@@ -76,16 +76,20 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
     return found;
   }
 
-  /** Reads from every partition, starting at a rotating one, until `count` entries or none left. */
+  /**
+   * Takes up to `count` entries over the partitions: each wave asks as many partitions as entries are missing (a
+   * share each), starting at a rotating one; a partition that gives less than its share is done.
+   */
   async function collectOutbox(take: (partition: number, count: number) => Promise<OutboxEntry[]>, count: number) {
     const start = rotation++ % partitions;
     let open = all.map((i) => (start + i) % partitions);
     const entries: OutboxEntry[] = [];
     while (entries.length < count && open.length > 0) {
-      const wanted = shares(count - entries.length, open.length);
-      const asked = open.filter((_, i) => (wanted[i] as number) > 0);
+      const asked = open.slice(0, count - entries.length);
+      const wanted = shares(count - entries.length, asked.length);
       const pages = await Promise.all(asked.map((p, i) => take(p, wanted[i] as number)));
-      open = asked.filter((_, i) => (pages[i] as OutboxEntry[]).length === wanted[i]);
+      const more = asked.filter((_, i) => (pages[i] as OutboxEntry[]).length === wanted[i]);
+      open = [...open.slice(asked.length), ...more];
       for (const page of pages) entries.push(...page);
     }
     return entries;
@@ -110,7 +114,16 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
     },
     async claimStale(consumer, minIdleMs, count) {
       await ready();
-      return collectOutbox((p, n) => backend.outboxClaimStale(p, consumer, minIdleMs, n), count);
+      // One partition after the other, each once: a claimed entry is idle again at once when minIdleMs is 0.
+      const start = rotation++ % partitions;
+      const entries: OutboxEntry[] = [];
+      for (const i of all) {
+        if (entries.length >= count) break;
+        entries.push(
+          ...(await backend.outboxClaimStale((start + i) % partitions, consumer, minIdleMs, count - entries.length)),
+        );
+      }
+      return entries;
     },
     async lag() {
       await ready();

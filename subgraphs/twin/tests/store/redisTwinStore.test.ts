@@ -11,11 +11,12 @@ function uniquePrefix(): string {
   return prefix;
 }
 
-describeTwinStoreContract(
-  'redis',
-  (options) => createRedisTwinStore({ ...options, redis: services.redisUrl }),
+describeTwinStoreContract({
+  adapter: 'redis',
+  createStore: (options) => createRedisTwinStore({ ...options, redis: services.redisUrl }),
   uniquePrefix,
-);
+  durable: true,
+});
 
 it('leaves no key behind after clear()', async () => {
   const redis = new Redis(services.redisUrl);

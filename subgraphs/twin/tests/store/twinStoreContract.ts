@@ -1,88 +1,35 @@
-import { initialState, type MonitorState } from '@bst/coldchain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertEventRecord,
   type EntityRef,
   type LiveState,
-  type ReadingCommit,
   storedAlertId,
-  type TwinReading,
   type TwinStore,
-  type TwinStoreOptions,
 } from '../../src/store/index.ts';
+import { describeAlertLifecycleContract } from './contract/alertLifecycle.ts';
+import { describeAlertStreamContract } from './contract/alertStream.ts';
+import { describeDurabilityContract } from './contract/durability.ts';
+import {
+  alertEvent,
+  box,
+  type ContractHarness,
+  liveOf,
+  monitored,
+  plain,
+  reading,
+  sample,
+  stateAt,
+  t0,
+  until,
+} from './contract/fixtures.ts';
+import { describeGroupCommitContract } from './contract/groupCommit.ts';
+import { describeOutboxContract } from './contract/outbox.ts';
 
-export type StoreFactory = (options: TwinStoreOptions & { prefix: string }) => TwinStore;
-
-const box: EntityRef = { entityType: 'CONTAINER', code: 'BOX-0001' };
-const sample: EntityRef = { entityType: 'SAMPLE', code: 'SAMPLE-0001' };
-const t0 = Date.UTC(2025, 9, 13, 10, 30);
-
-function reading(at: number, temperatureC: number | null = 4.2): TwinReading {
-  return { at, receivedAt: at + 50, temperatureC, humidityPct: 55 };
-}
-
-function liveOf(entity: EntityRef, r: TwinReading, registered = true): LiveState {
-  return {
-    ...entity,
-    at: r.at,
-    receivedAt: r.receivedAt,
-    temperatureC: r.temperatureC,
-    humidityPct: r.humidityPct,
-    lat: r.lat ?? null,
-    lng: r.lng ?? null,
-    status: r.status ?? null,
-    registered,
-  };
-}
-
-function stateAt(at: number): MonitorState {
-  return { ...initialState(), latestAt: at };
-}
-
-function alertEvent(
-  entity: EntityRef,
-  transition: AlertEventRecord['transition'],
-  at: number,
-  overrides: Partial<AlertEventRecord> = {},
-): AlertEventRecord {
-  return {
-    ...entity,
-    transition,
-    alertId: storedAlertId(entity, `TEMPERATURE_HIGH:${t0}`),
-    kind: 'TEMPERATURE_HIGH',
-    severity: 'WARNING',
-    at,
-    startedAt: t0,
-    value: 9.5,
-    message: 'temperature 9.5 °C above 8 °C',
-    ...overrides,
-  };
-}
-
-function plain(entity: EntityRef, r: TwinReading, registered = true): ReadingCommit {
-  return { entity, reading: r, live: liveOf(entity, r, registered) };
-}
-
-function monitored(
-  entity: EntityRef,
-  r: TwinReading,
-  expectedVersion: number,
-  events: AlertEventRecord[] = [],
-  nextCheckAt: number | null = null,
-): ReadingCommit {
-  return { ...plain(entity, r), monitor: { expectedVersion, state: stateAt(r.at), events, nextCheckAt } };
-}
-
-async function until(condition: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export type { ContractHarness, StoreFactory } from './contract/fixtures.ts';
 
 /** One suite, run against every TwinStore adapter: they must be indistinguishable to the bridge and the subgraph. */
-export function describeTwinStoreContract(adapter: string, createStore: StoreFactory, uniquePrefix: () => string) {
+export function describeTwinStoreContract(harness: ContractHarness) {
+  const { adapter, createStore, uniquePrefix } = harness;
   describe(`TwinStore contract: ${adapter}`, () => {
     let store: TwinStore;
 
@@ -360,5 +307,38 @@ export function describeTwinStoreContract(adapter: string, createStore: StoreFac
       expect(store.channels.alertEvents.startsWith(`${store.prefix}:`)).toBe(true);
       expect(store.channels.liveState.startsWith(`${store.prefix}:`)).toBe(true);
     });
+
+    it('keeps a reading older than the hot window out of history but counts it (the outbox still archives it)', async () => {
+      await store.commitReading(plain(box, reading(t0 + 2 * 3600_000)));
+      expect(await store.commitReading(plain(box, reading(t0)))).toEqual({ status: 'stored', late: true });
+      expect((await store.readings(box)).map((r) => r.at)).toEqual([t0 + 2 * 3600_000]);
+      expect(await store.ingestStats()).toMatchObject({ accepted: 2, late: 1 });
+    });
+
+    it('spreads entities over its partitions and still answers global reads across them', async () => {
+      const boxes = Array.from({ length: 40 }, (_, i): EntityRef => ({ entityType: 'CONTAINER', code: `BOX-${i}` }));
+      await store.commitReadings(boxes.map((entity, i) => plain(entity, reading(t0 + i * 1000), i % 2 === 0)));
+      expect(store.partitions).toBe(16);
+      expect(new Set((await store.liveEntities()).map((e) => e.code))).toEqual(new Set(boxes.map((e) => e.code)));
+      expect((await store.liveEntities(3)).map((e) => e.code)).toEqual(['BOX-39', 'BOX-38', 'BOX-37']);
+      expect(await store.ingestStats()).toMatchObject({ accepted: 40, unregistered: 20 });
+      expect((await store.unregistered()).map((u) => u.code)).toEqual(
+        boxes
+          .filter((_, i) => i % 2 === 1)
+          .map((e) => e.code)
+          .reverse(),
+      );
+    });
+
+    it('refuses an options set it cannot honour: braces in the prefix, a partition count out of range', () => {
+      expect(() => createStore({ prefix: `${uniquePrefix()}{x}` })).toThrow(/braces/);
+      expect(() => createStore({ prefix: uniquePrefix(), partitions: 0 })).toThrow(/partitions/);
+    });
   });
+
+  describeGroupCommitContract(harness);
+  describeOutboxContract(harness);
+  describeAlertStreamContract(harness);
+  describeAlertLifecycleContract(harness);
+  describeDurabilityContract(harness);
 }

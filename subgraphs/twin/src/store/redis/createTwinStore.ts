@@ -24,7 +24,14 @@ import type {
 } from '../TwinStore.ts';
 import { connectRedis, type RedisClient, type RedisTarget } from './connectRedis.ts';
 import { createRedisPubSub } from './pubsub.ts';
-import { acknowledgeLua, acknowledgeOutboxLua, claimDueLua, commitReadingsLua, commitTickLua } from './scripts.ts';
+import {
+  acknowledgeLua,
+  acknowledgeOutboxLua,
+  claimDueLua,
+  commitReadingsLua,
+  commitTickLua,
+  ensureOutboxGroupLua,
+} from './scripts.ts';
 
 interface ScriptCommands {
   twinCommitReadings(...args: string[]): Promise<string[][]>;
@@ -32,6 +39,7 @@ interface ScriptCommands {
   twinAcknowledge(...args: string[]): Promise<string[]>;
   twinClaimDue(...args: string[]): Promise<string[]>;
   twinAcknowledgeOutbox(...args: string[]): Promise<number>;
+  twinEnsureOutboxGroup(...args: string[]): Promise<number>;
 }
 
 export interface RedisTwinStoreOptions extends TwinStoreOptions {
@@ -154,14 +162,6 @@ function isNoGroup(error: unknown): boolean {
  * one round trip; a group commit runs one script per partition, all in parallel.
  */
 export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore {
-  const target = options.redis;
-  const owned = typeof target === 'string' || 'url' in target || 'clusterNodes' in target;
-  const redis: RedisClient =
-    typeof target === 'string'
-      ? connectRedis({ url: target })
-      : 'url' in target || 'clusterNodes' in target
-        ? connectRedis(target)
-        : target;
   const {
     prefix,
     partitions,
@@ -171,6 +171,14 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     ...resolved
   } = resolveStoreOptions(options);
   const outbox = resolved.outbox ? '1' : '0';
+  const target = options.redis;
+  const owned = typeof target === 'string' || 'url' in target || 'clusterNodes' in target;
+  const redis: RedisClient =
+    typeof target === 'string'
+      ? connectRedis({ url: target })
+      : 'url' in target || 'clusterNodes' in target
+        ? connectRedis(target)
+        : target;
   const keys = storeKeys(prefix, partitions);
   const pubsub = createRedisPubSub(redis);
   redis.defineCommand('twinCommitReadings', { numberOfKeys: 1, lua: commitReadingsLua });
@@ -178,6 +186,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
   redis.defineCommand('twinAcknowledge', { numberOfKeys: 1, lua: acknowledgeLua });
   redis.defineCommand('twinClaimDue', { numberOfKeys: 1, lua: claimDueLua });
   redis.defineCommand('twinAcknowledgeOutbox', { numberOfKeys: 1, lua: acknowledgeOutboxLua });
+  redis.defineCommand('twinEnsureOutboxGroup', { numberOfKeys: 1, lua: ensureOutboxGroupLua });
   const scripts = redis as unknown as ScriptCommands;
   const partitionKeys = (p: number) => keys.partitions[p] as (typeof keys.partitions)[number];
   const streamArgs = (p: number) => [
@@ -193,9 +202,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
 
   async function withGroup<T>(p: number, run: () => Promise<T>): Promise<T> {
     if (!groups.has(p)) {
-      await redis.xgroup('CREATE', partitionKeys(p).outbox, archiveGroup, '0', 'MKSTREAM').catch((error: unknown) => {
-        if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
-      });
+      await scripts.twinEnsureOutboxGroup(partitionKeys(p).outbox, archiveGroup);
       groups.add(p);
     }
     try {

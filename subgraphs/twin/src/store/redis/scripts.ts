@@ -274,3 +274,12 @@ for i = 2, #ARGV do
 end
 return count
 `;
+
+/**
+ * KEYS[1]: the partition's outbox stream. ARGV: group. Creates the archivers' group from the stream's start (an
+ * existing group is left as it is). A script so that Redis Cluster routes it by its key: XGROUP names none.
+ */
+export const ensureOutboxGroupLua = `
+redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
+return 1
+`;

@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EntityRef, ReadingCommit, TwinStore } from '../../../src/store/index.ts';
+import { alertEvent, box, type ContractHarness, monitored, plain, reading, sample, stateAt, t0 } from './fixtures.ts';
+
+const unknown: EntityRef = { entityType: 'CONTAINER', code: 'BOX-9999' };
+
+/** Everything a commit can change, as the graph would read it. */
+async function observable(store: TwinStore, entities: EntityRef[]) {
+  const alerts = await store.alerts({}, 100);
+  return {
+    readings: await Promise.all(entities.map((e) => store.readings(e))),
+    live: await store.liveMany(entities),
+    monitors: await Promise.all(entities.map((e) => store.monitor(e))),
+    alerts,
+    logs: await Promise.all(alerts.map((a) => store.alertEvents(a.id))),
+    stats: await store.ingestStats(),
+    unregistered: await store.unregistered(),
+    due: await store.claimDueChecks(t0 + 3600_000, 100, 1000),
+  };
+}
+
+export function describeGroupCommitContract({ adapter, createStore, uniquePrefix }: ContractHarness) {
+  describe(`group commit: ${adapter}`, () => {
+    const stores: TwinStore[] = [];
+    const open = () => {
+      const store = createStore({ prefix: uniquePrefix() });
+      stores.push(store);
+      return store;
+    };
+
+    afterEach(async () => {
+      for (const store of stores.splice(0)) {
+        await store.clear();
+        await store.close();
+      }
+    });
+
+    it('gives the outcomes and the state of one commit after another, in array order', async () => {
+      const raised = alertEvent(box, 'RAISED', t0 + 60_000, { peakValue: 9.5 });
+      const cleared = alertEvent(box, 'CLEARED', t0 + 120_000);
+      const commits: ReadingCommit[] = [
+        monitored(box, reading(t0), 0, [], t0 + 600_000),
+        plain(unknown, reading(t0), false),
+        monitored(box, reading(t0 + 60_000, 9.5), 1, [raised]),
+        plain(sample, reading(t0 + 5000)),
+        plain(sample, reading(t0 + 5000, 7)),
+        plain(sample, reading(t0 + 1000)),
+        monitored(box, reading(t0 + 120_000, 5), 2, [cleared], t0 + 900_000),
+        plain(unknown, reading(t0 + 1000), false),
+      ];
+      const batched = open();
+      const sequential = open();
+      const outcomes = await batched.commitReadings(commits);
+      const oneByOne = [];
+      for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+      expect(outcomes).toEqual(oneByOne);
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'stored',
+        'stored',
+        'stored',
+        'stored',
+        'duplicate',
+        'stored',
+        'stored',
+        'stored',
+      ]);
+      expect(outcomes[5]).toEqual({ status: 'stored', late: true });
+      expect(await observable(batched, [box, sample, unknown])).toEqual(
+        await observable(sequential, [box, sample, unknown]),
+      );
+      expect((await batched.alert(raised.alertId))?.state).toBe('CLEARED_UNACKNOWLEDGED');
+    });
+
+    it('stops an entity after a conflict: its later engine commits in the batch are not written; others are', async () => {
+      const store = open();
+      await store.commitReading(monitored(box, reading(t0), 0));
+      // Another bridge moved the box to version 2 meanwhile; this batch still believed version 1.
+      await store.commitReading(monitored(box, reading(t0 + 1000), 1));
+      const outcomes = await store.commitReadings([
+        monitored(box, reading(t0 + 2000), 1),
+        plain(sample, reading(t0 + 2000)),
+        monitored(box, reading(t0 + 3000), 2, [alertEvent(box, 'RAISED', t0 + 3000)]),
+        plain(box, reading(t0 + 4000)),
+      ]);
+      const current = { version: 2, state: stateAt(t0 + 1000) };
+      expect(outcomes).toEqual([
+        { status: 'conflict', current },
+        { status: 'stored', late: false },
+        { status: 'conflict', current },
+        { status: 'stored', late: false },
+      ]);
+      expect((await store.readings(box)).map((r) => r.at - t0)).toEqual([0, 1000, 4000]);
+      expect(await store.alerts()).toEqual([]);
+      expect(await store.monitor(box)).toEqual(current);
+    });
+
+    it('treats an engine commit found to be a duplicate like a conflict for the rest of its entity', async () => {
+      const store = open();
+      await store.commitReading(monitored(box, reading(t0), 0));
+      const outcomes = await store.commitReadings([
+        monitored(box, reading(t0), 1),
+        monitored(box, reading(t0 + 1000), 2),
+      ]);
+      expect(outcomes).toEqual([
+        { status: 'duplicate' },
+        { status: 'conflict', current: { version: 1, state: stateAt(t0) } },
+      ]);
+      expect(await store.monitor(box)).toEqual({ version: 1, state: stateAt(t0) });
+    });
+
+    it('commits a batch spread over many entities and partitions, and an empty one', async () => {
+      const store = open();
+      expect(await store.commitReadings([])).toEqual([]);
+      const entities = Array.from({ length: 64 }, (_, i): EntityRef => ({ entityType: 'SAMPLE', code: `S-${i}` }));
+      const outcomes = await store.commitReadings(
+        entities.flatMap((entity) => [0, 1, 2].map((n) => monitored(entity, reading(t0 + n * 1000), n))),
+      );
+      expect(outcomes.every((o) => o.status === 'stored')).toBe(true);
+      expect((await store.ingestStats()).accepted).toBe(192);
+      for (const entity of entities.slice(0, 5)) expect((await store.monitor(entity)).version).toBe(3);
+    });
+  });
+}
