@@ -13,7 +13,6 @@ import {
   alertEvent,
   box,
   type ContractHarness,
-  liveOf,
   monitored,
   plain,
   reading,

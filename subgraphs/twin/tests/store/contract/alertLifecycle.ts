@@ -150,7 +150,7 @@ export function describeAlertLifecycleContract({ adapter, createStore, uniquePre
       );
     });
 
-    it('a transition for a known alert id ending a record of another entity kind never leaks across entities', async () => {
+    it('keeps the alerts of a container and of a sample with the same code apart', async () => {
       const raised = alertEvent(box, 'RAISED', t0);
       await store.commitTick({
         entity: box,
@@ -160,7 +160,7 @@ export function describeAlertLifecycleContract({ adapter, createStore, uniquePre
         nextCheckAt: null,
       });
       const sampleTwin: EntityRef = { entityType: 'SAMPLE', code: 'BOX-0001' };
-      expect(await store.alert(storedAlertId(sampleTwin, 'TEMPERATURE_HIGH:' + t0))).toBeNull();
+      expect(await store.alert(storedAlertId(sampleTwin, `TEMPERATURE_HIGH:${t0}`))).toBeNull();
       expect((await store.alert(raised.alertId))?.entityType).toBe('CONTAINER');
     });
   });
