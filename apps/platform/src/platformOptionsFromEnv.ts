@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { defaultPorts, type PlatformOptions, type PlatformPorts } from './startPlatform.ts';
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -12,7 +12,7 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 
 /**
  * `npm start` settings: DATABASE_URL, REDIS_URL, MQTT_URL choose real services (else PGlite under PGLITE_DIR or
- * `.data/core`, the in-memory twin store, aedes on MQTT_PORT); GATEWAY_PORT, CORE_PORT, TWIN_PORT, DASHBOARD_PORT;
+ * `.data/core`, the in-memory twin store kept in TWIN_DATA_DIR or PGLITE_DIR's sibling `twin`, aedes on MQTT_PORT); GATEWAY_PORT, CORE_PORT, TWIN_PORT, DASHBOARD_PORT;
  * HOST; JWT_SECRET; BRIDGE_CLIENT_ID; SIMULATOR=off, SIM_INTERVAL_MS, SIM_SCENARIO.
  */
 export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformOptions {
@@ -31,7 +31,9 @@ export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pl
     ports,
     ...(env.HOST ? { host: env.HOST } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { pgliteDir: resolve(env.PGLITE_DIR || '.data/core') }),
-    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.REDIS_URL
+      ? { redisUrl: env.REDIS_URL }
+      : { twinDataDir: resolve(env.TWIN_DATA_DIR || join(dirname(resolve(env.PGLITE_DIR || '.data/core')), 'twin')) }),
     ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : {}),
     ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
     ...(env.BRIDGE_CLIENT_ID ? { bridgeClientId: env.BRIDGE_CLIENT_ID } : {}),

@@ -5,14 +5,7 @@ import { startDashboard } from '@bst/dashboard';
 import { createGateway, issueDevTokens } from '@bst/gateway';
 import { gatewaySecretFromEnv, type Role } from '@bst/identity';
 import { startSimulator } from '@bst/simulator';
-import {
-  coreCatalogSource,
-  createMemoryTwinStore,
-  createRedisTwinStore,
-  startBridge,
-  startTwinSubgraph,
-  type TwinStore,
-} from '@bst/twin';
+import { coreCatalogSource, openTwinStore, startBridge, startTwinSubgraph } from '@bst/twin';
 import { startEmbeddedBroker } from './broker/startEmbeddedBroker.ts';
 
 export interface PlatformPorts {
@@ -35,6 +28,8 @@ export interface PlatformOptions {
   pgliteDir?: string;
   /** A real Redis for the twin store; without it the in-memory store is used. */
   redisUrl?: string;
+  /** Where the in-memory twin store keeps its journal and snapshot (so a restart loses nothing); omitted = memory only. */
+  twinDataDir?: string;
   /** A real MQTT broker; without it an embedded aedes broker is started. */
   mqttUrl?: string;
   /** Namespace before the devices' `bio_supply/...` topics, so a test on a shared broker hears only itself. */
@@ -145,10 +140,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stack.push({ name: 'core', stop: core.stop });
     log(`core subgraph ${core.url} (${core.database.driver})`);
 
-    const storeOptions = options.twinStorePrefix ? { prefix: options.twinStorePrefix } : {};
-    const store: TwinStore = options.redisUrl
-      ? createRedisTwinStore({ redis: options.redisUrl, ...storeOptions })
-      : createMemoryTwinStore(storeOptions);
+    const store = await openTwinStore({
+      ...(options.twinStorePrefix ? { prefix: options.twinStorePrefix } : {}),
+      ...(options.redisUrl ? { redis: { url: options.redisUrl } } : {}),
+      ...(!options.redisUrl && options.twinDataDir ? { dataDir: options.twinDataDir } : {}),
+    });
     stack.push({ name: 'twin-store', stop: () => store.close() });
     const mqttTopicRoot = options.topicPrefix ? `${options.topicPrefix}/bio_supply` : 'bio_supply';
     const catalogSource = coreCatalogSource({ url: core.url, secret: gatewaySecret });

@@ -15,7 +15,8 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
     dataDir = await mkdtemp(join(tmpdir(), 'bst-platform-'));
     platform = await startPlatform({
       ports: { gateway: 0, core: 0, twin: 0, dashboard: 0, mqtt: 0 },
-      pgliteDir: dataDir,
+      pgliteDir: join(dataDir, 'core'),
+      twinDataDir: join(dataDir, 'twin'),
       simulator: false,
     });
   });
@@ -66,11 +67,34 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
 
   platformContract(() => platform, '/tmp/bst-platform-embedded.png');
 
+  const twinRecord =
+    '{ container(code: "BOX-0001") { live { temperatureC at } alerts { id kind state startedAt acknowledgedAt } } }';
+  let before: unknown;
+
   it('stops everything it started and frees its ports', async () => {
+    before = (await query(platform, twinRecord, platform.tokens.viewer)).data;
     await platform.stop();
     await expect(fetch(platform.urls.graph)).rejects.toThrow();
     await expect(fetch(platform.urls.dashboard)).rejects.toThrow();
     await expect(fetch(platform.urls.core)).rejects.toThrow();
     await expect(connectAsync(platform.urls.mqtt, { reconnectPeriod: 0, connectTimeout: 1000 })).rejects.toThrow();
+  });
+
+  it('finds after a restart the live state and alerts the twin had (the memory store kept on disk)', async () => {
+    platform = await startPlatform({
+      ports: { gateway: 0, core: 0, twin: 0, dashboard: 0, mqtt: 0 },
+      pgliteDir: join(dataDir, 'core'),
+      twinDataDir: join(dataDir, 'twin'),
+      simulator: false,
+    });
+    const after = await query<{ container: { live: unknown; alerts: unknown[] } }>(
+      platform,
+      twinRecord,
+      platform.tokens.viewer,
+    );
+    expect(after.errors).toBeUndefined();
+    expect(after.data?.container.live).not.toBeNull();
+    expect(after.data?.container.alerts.length).toBeGreaterThan(0);
+    expect(after.data).toEqual(before);
   });
 });

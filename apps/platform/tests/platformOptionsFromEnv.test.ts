@@ -5,7 +5,14 @@ import { defaultPorts, platformOptionsFromEnv } from '../src/index.ts';
 describe('npm start reads its adapters from the environment', () => {
   it('without DATABASE_URL, REDIS_URL or MQTT_URL everything is embedded: PGlite under .data/core, standard ports', () => {
     const options = platformOptionsFromEnv({});
-    expect(options).toMatchObject({ pgliteDir: resolve('.data/core'), ports: defaultPorts, simulator: {} });
+    expect(options).toMatchObject({
+      pgliteDir: resolve('.data/core'),
+      twinDataDir: resolve('.data/twin'),
+      ports: defaultPorts,
+      simulator: {},
+    });
+    expect(platformOptionsFromEnv({ PGLITE_DIR: '/srv/bst/core' }).twinDataDir).toBe('/srv/bst/twin');
+    expect(platformOptionsFromEnv({ TWIN_DATA_DIR: '/srv/twin-store' }).twinDataDir).toBe('/srv/twin-store');
     expect(options.databaseUrl).toBeUndefined();
     expect(options.redisUrl).toBeUndefined();
     expect(options.mqttUrl).toBeUndefined();
@@ -24,6 +31,7 @@ describe('npm start reads its adapters from the environment', () => {
       mqttUrl: 'mqtt://broker:1883',
     });
     expect(options.pgliteDir).toBeUndefined();
+    expect(options.twinDataDir).toBeUndefined();
   });
 
   it('ports, the simulator and its pace are configurable, and nonsense is refused', () => {

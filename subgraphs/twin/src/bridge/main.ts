@@ -1,15 +1,13 @@
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { gatewaySecretFromEnv } from '@bst/identity';
-import { createRedisTwinStore } from '../store/index.ts';
+import { openTwinStore, twinStoreConfigFromEnv } from '../store/index.ts';
 import { coreCatalogSource } from './catalog/coreCatalogSource.ts';
 import { startBridge } from './startBridge.ts';
 
 const env = process.env;
-const store = createRedisTwinStore({
-  redis: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  ...(env.TWIN_STORE_PREFIX ? { prefix: env.TWIN_STORE_PREFIX } : {}),
-});
+// REDIS_URL or REDIS_CLUSTER_NODES, TWIN_STORE_* and TWIN_HOT_WINDOW_HOURS…: see store/README.md.
+const store = await openTwinStore(twinStoreConfigFromEnv(env, { redisUrl: 'redis://127.0.0.1:6379' }));
 const bridge = await startBridge({
   mqttUrl: env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
   store,

@@ -1,15 +1,13 @@
 import { gatewaySecretFromEnv } from '@bst/identity';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
 import { coreCatalogSource } from '../bridge/index.ts';
-import { createRedisTwinStore } from '../store/index.ts';
+import { openTwinStore, twinStoreConfigFromEnv } from '../store/index.ts';
 import { startTwinSubgraph } from './startTwinSubgraph.ts';
 
 const env = process.env;
 const gatewaySecret = gatewaySecretFromEnv();
-const store = createRedisTwinStore({
-  redis: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  ...(env.TWIN_STORE_PREFIX ? { prefix: env.TWIN_STORE_PREFIX } : {}),
-});
+// REDIS_URL or REDIS_CLUSTER_NODES, TWIN_STORE_* and TWIN_HOT_WINDOW_HOURS…: see store/README.md.
+const store = await openTwinStore(twinStoreConfigFromEnv(env, { redisUrl: 'redis://127.0.0.1:6379' }));
 const subgraph = await startTwinSubgraph({
   store,
   port: Number(env.PORT ?? 4002),

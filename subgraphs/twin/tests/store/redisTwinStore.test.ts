@@ -18,6 +18,27 @@ describeTwinStoreContract({
   durable: true,
 });
 
+it('holds one Redis subscription per channel however many listeners share it', async () => {
+  const store = createRedisTwinStore({ redis: services.redisUrl, prefix: uniquePrefix() });
+  const admin = new Redis(services.redisUrl);
+  const subscribers = async () => Number(((await admin.pubsub('NUMSUB', store.channels.alertEvents)) as unknown[])[1]);
+  try {
+    const heard: number[] = [];
+    const stops = await Promise.all([1, 2, 3].map((n) => store.subscribeAlertEvents(() => heard.push(n))));
+    expect(await subscribers()).toBe(1);
+    await stops[0]?.();
+    await stops[1]?.();
+    expect(await subscribers()).toBe(1);
+    await stops[2]?.();
+    for (let i = 0; i < 50 && (await subscribers()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await subscribers()).toBe(0);
+  } finally {
+    admin.disconnect();
+    await store.clear();
+    await store.close();
+  }
+});
+
 it('leaves no key behind after clear()', async () => {
   const redis = new Redis(services.redisUrl);
   try {
