@@ -20,7 +20,7 @@ export async function followAlertEvents(
   const queue: AlertStreamEntry[] = [];
   let overflowed = false;
   let wake: (() => void) | null = null;
-  const unsubscribe = await backend.subscribeAlertStream((entry) => {
+  const subscription = await backend.subscribeAlertStream((entry) => {
     if (overflowed) return;
     if (queue.length >= maxBuffered) {
       overflowed = true;
@@ -28,6 +28,12 @@ export async function followAlertEvents(
     } else queue.push(entry);
     wake?.();
   });
+  let subscribed = true;
+  const unsubscribe = async () => {
+    if (!subscribed) return;
+    subscribed = false;
+    await subscription();
+  };
   let positions: StreamId[];
   try {
     positions =
@@ -85,5 +91,14 @@ export async function followAlertEvents(
       await unsubscribe();
     }
   });
-  return Object.assign(events, { cursor: () => encodeAlertCursor(positions) }) as unknown as AlertEventFollower;
+  // A repeater stopped before its first `next()` never runs its executor: release the subscription here too.
+  const stopEvents = events.return.bind(events);
+  return Object.assign(events, {
+    cursor: () => encodeAlertCursor(positions),
+    async return() {
+      const result = await stopEvents();
+      await unsubscribe();
+      return result;
+    },
+  }) as unknown as AlertEventFollower;
 }

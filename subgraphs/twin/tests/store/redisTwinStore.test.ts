@@ -39,6 +39,23 @@ it('holds one Redis subscription per channel however many listeners share it', a
   }
 });
 
+it('releases the subscription of an alert follower stopped before it was ever read', async () => {
+  const store = createRedisTwinStore({ redis: services.redisUrl, prefix: uniquePrefix() });
+  const admin = new Redis(services.redisUrl);
+  const subscribers = async () => Number(((await admin.pubsub('NUMSUB', store.channels.alertEvents)) as unknown[])[1]);
+  try {
+    const follower = await store.followAlertEvents();
+    expect(await subscribers()).toBe(1);
+    await follower.return();
+    for (let i = 0; i < 50 && (await subscribers()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await subscribers()).toBe(0);
+  } finally {
+    admin.disconnect();
+    await store.clear();
+    await store.close();
+  }
+});
+
 it('leaves no key behind after clear()', async () => {
   const redis = new Redis(services.redisUrl);
   try {
