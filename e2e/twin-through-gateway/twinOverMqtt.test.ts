@@ -125,7 +125,12 @@ describe('the twin through the gateway, fed over real MQTT', () => {
   beforeAll(async () => {
     database = await createTestDatabase('twin_gateway');
     core = await startCoreSubgraph({ databaseUrl: database.url, gatewaySecret: secret });
-    store = createRedisTwinStore({ redis: services.redisUrl, prefix: uniqueName('twin_gateway') });
+    // The golden scenarios span up to 30 days, answered from the store's history: its hot window must hold them.
+    store = createRedisTwinStore({
+      redis: services.redisUrl,
+      prefix: uniqueName('twin_gateway'),
+      retention: { maxAgeMs: 31 * 24 * 3600_000 },
+    });
     twin = await startTwinSubgraph({
       store,
       gatewaySecret: secret,
