@@ -1,6 +1,6 @@
 export { createTestDatabase, type TestDatabase } from './createTestDatabase.ts';
 export { connectMqttDevice, uniqueTopicPrefix } from './mqttDevice.ts';
-export { createRedisTestPrefix, type RedisTestPrefix } from './redisPrefix.ts';
+export { createRedisTestPrefix, type RedisTestPrefix, type RedisTestTarget } from './redisPrefix.ts';
 export { services } from './services.ts';
 export { type RedisClusterFixture, type RedisClusterNode, startRedisCluster } from './startRedisCluster.ts';
 export {
