@@ -46,9 +46,16 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
   let rotation = 0;
 
   function ready(): Promise<void> {
-    checked ??= backend.recordPartitions(partitions).then((recorded) => {
-      if (recorded !== partitions) throw new PartitionCountMismatchError(config.prefix, recorded, partitions);
-    });
+    checked ??= backend.recordPartitions(partitions).then(
+      (recorded) => {
+        if (recorded !== partitions) throw new PartitionCountMismatchError(config.prefix, recorded, partitions);
+      },
+      (error: unknown) => {
+        // Redis unreachable at start is passing: the next call asks again.
+        checked = null;
+        throw error;
+      },
+    );
     return checked;
   }
 
