@@ -2,11 +2,13 @@ export { AlertAlreadyAcknowledgedError } from './AlertAlreadyAcknowledgedError.t
 export { acknowledgeAlert } from './acknowledgeAlert.ts';
 export { alertId } from './alertId.ts';
 export { applyEventToAlert } from './applyEventToAlert.ts';
-export { applyReading, REORDER_HORIZON } from './applyReading.ts';
+export { applyReading, CHECKPOINT_INTERVAL_MS, REORDER_HORIZON } from './applyReading.ts';
 export { applyTick } from './applyTick.ts';
 export { compliance } from './compliance.ts';
 export { exposure } from './exposure.ts';
 export { foldAlertEvents } from './foldAlertEvents.ts';
 export { initialState } from './initialState.ts';
 export { meanKineticTemperature } from './meanKineticTemperature.ts';
+export { ReplayInputError } from './ReplayInputError.ts';
+export { replayLateReadings } from './replayLateReadings.ts';
 export type * from './types.ts';
