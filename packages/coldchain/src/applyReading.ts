@@ -7,6 +7,7 @@ import { stepExcursions } from './stepExcursions.ts';
 import type {
   AlertEvent,
   Checkpoint,
+  Excursions,
   HorizonReading,
   MonitorState,
   Reading,
@@ -49,20 +50,9 @@ export function applyReading(state: MonitorState, reading: Reading, profile: Sto
   const temperatureC = reading.temperatureC;
   const humidityPct = reading.humidityPct;
   const current = stepExcursions(state.current, at, temperatureC, humidityPct, profile, events);
-  let base = state.base;
-  let horizonAt = state.horizonAt;
-  let checkpoint: Checkpoint | null = null;
   const previous = state.horizon;
-  let horizon: HorizonReading[];
-  if (previous.length >= REORDER_HORIZON) {
-    const oldest = previous[0]!;
-    base = stepExcursions(base, oldest[0], oldest[1], oldest[2], profile, null);
-    if (horizonAt === null || entersNewInterval(horizonAt, oldest[0])) checkpoint = { at: oldest[0], excursions: base };
-    horizonAt = oldest[0];
-    horizon = previous.slice(1);
-  } else {
-    horizon = previous.slice();
-  }
+  const moved = previous.length >= REORDER_HORIZON ? moveBase(state, profile) : null;
+  const horizon = moved === null ? previous.slice() : previous.slice(1);
   horizon.push([at, temperatureC, humidityPct]);
   const clockAt = state.clockAt ?? null;
   let next: MonitorState = {
@@ -76,15 +66,27 @@ export function applyReading(state: MonitorState, reading: Reading, profile: Sto
       status: reading.status ?? null,
     },
     current,
-    base,
+    base: moved === null ? state.base : moved.base,
     horizon,
-    horizonAt,
+    horizonAt: moved === null ? state.horizonAt : moved.horizonAt,
     offline: null,
     clockAt,
   };
   // Delivered after a tick that had already let time pass beyond it: judge it as that tick would have.
   if (clockAt !== null && clockAt > at) next = letTimePass(next, clockAt, profile, events);
-  return { state: next, events, accepted: 'applied', replayBefore: null, checkpoint };
+  return { state: next, events, accepted: 'applied', replayBefore: null, checkpoint: moved?.checkpoint ?? null };
+}
+
+/** Folds the horizon's oldest reading into the base; a checkpoint when the base enters a new interval. */
+function moveBase(
+  state: MonitorState,
+  profile: StorageProfile,
+): { base: Excursions; horizonAt: number; checkpoint: Checkpoint | null } {
+  const [at, temperatureC, humidityPct] = state.horizon[0]!;
+  const base = stepExcursions(state.base, at, temperatureC, humidityPct, profile, null);
+  const checkpoint =
+    state.horizonAt === null || entersNewInterval(state.horizonAt, at) ? { at, excursions: base } : null;
+  return { base, horizonAt: at, checkpoint };
 }
 
 /** Whether `at` falls in a later checkpoint interval than `previousAt`: a pure function of the sorted event times. */
@@ -115,12 +117,18 @@ function applyLate(state: MonitorState, reading: Reading, profile: StorageProfil
     after,
   );
   const events = correctAnnouncedAlerts(state.base, before, after, at);
+  const next: MonitorState = { ...state, current, horizon: reordered };
+  if (reordered.length <= REORDER_HORIZON) {
+    return { state: next, events, accepted: 'late', replayBefore: null, checkpoint: null };
+  }
+  // Kept at REORDER_HORIZON readings, so late readings never grow the state.
+  const moved = moveBase(next, profile);
   return {
-    state: { ...state, current, horizon: reordered },
+    state: { ...next, base: moved.base, horizonAt: moved.horizonAt, horizon: reordered.slice(1) },
     events,
     accepted: 'late',
     replayBefore: null,
-    checkpoint: null,
+    checkpoint: moved.checkpoint,
   };
 }
 

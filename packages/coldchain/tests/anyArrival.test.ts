@@ -190,7 +190,9 @@ function check(p: StorageProfile, sorted: readonly Reading[], plan: Delivery) {
   const reference = inOrder(p, sorted, clock);
   const got = records(monitor.events);
   expect(got).toEqual(records(reference.events));
-  expect(monitor.state.current).toEqual(reference.state.current);
+  // The whole state too (base, horizon of at most REORDER_HORIZON readings, live, open SENSOR_OFFLINE, clock).
+  expect(monitor.state).toEqual(reference.state);
+  expect(JSON.stringify(monitor.state).length).toBeLessThan(4096);
   expect(
     got.filter((a) => a.kind === 'SENSOR_OFFLINE').map(({ id, startedAt, endedAt }) => ({ id, startedAt, endedAt })),
   ).toEqual(offlineRecordsOf(sorted, p, clock).sort((a, b) => a.id.localeCompare(b.id)));
