@@ -1,4 +1,5 @@
 import { correctAnnouncedAlerts } from './correctAnnouncedAlerts.ts';
+import { entersNewInterval } from './entersNewInterval.ts';
 import { escalateAtClock } from './escalateAtClock.ts';
 import { letTimePass } from './letTimePass.ts';
 import { offlineEvent } from './offlineEvent.ts';
@@ -17,9 +18,6 @@ import type {
 
 /** How many recent readings a late reading may be re-ordered among; an older one needs a replay of the stored series. */
 export const REORDER_HORIZON = 64;
-
-/** The base emits a checkpoint when it enters a new hour of event time, so a replay starts at most an hour early. */
-export const CHECKPOINT_INTERVAL_MS = 3_600_000;
 
 /**
  * Folds one reading into the monitor state. In event-time order it moves live state and the excursions, and a gap
@@ -87,11 +85,6 @@ function moveBase(
   const checkpoint =
     state.horizonAt === null || entersNewInterval(state.horizonAt, at) ? { at, excursions: base } : null;
   return { base, horizonAt: at, checkpoint };
-}
-
-/** Whether `at` falls in a later checkpoint interval than `previousAt`: a pure function of the sorted event times. */
-export function entersNewInterval(previousAt: number, at: number): boolean {
-  return Math.floor(at / CHECKPOINT_INTERVAL_MS) !== Math.floor(previousAt / CHECKPOINT_INTERVAL_MS);
 }
 
 function applyLate(state: MonitorState, reading: Reading, profile: StorageProfile): ReadingOutcome {

@@ -2,9 +2,10 @@ export { AlertAlreadyAcknowledgedError } from './AlertAlreadyAcknowledgedError.t
 export { acknowledgeAlert } from './acknowledgeAlert.ts';
 export { alertId } from './alertId.ts';
 export { applyEventToAlert } from './applyEventToAlert.ts';
-export { applyReading, CHECKPOINT_INTERVAL_MS, REORDER_HORIZON } from './applyReading.ts';
+export { applyReading, REORDER_HORIZON } from './applyReading.ts';
 export { applyTick } from './applyTick.ts';
 export { compliance } from './compliance.ts';
+export { CHECKPOINT_INTERVAL_MS } from './entersNewInterval.ts';
 export { exposure } from './exposure.ts';
 export { foldAlertEvents } from './foldAlertEvents.ts';
 export { initialState } from './initialState.ts';

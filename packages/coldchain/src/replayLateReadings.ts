@@ -1,5 +1,6 @@
-import { entersNewInterval, REORDER_HORIZON } from './applyReading.ts';
+import { REORDER_HORIZON } from './applyReading.ts';
 import { correctAnnouncedAlerts } from './correctAnnouncedAlerts.ts';
+import { entersNewInterval } from './entersNewInterval.ts';
 import { escalateAtClock } from './escalateAtClock.ts';
 import { ReplayInputError } from './ReplayInputError.ts';
 import { replaySeries } from './replaySeries.ts';
