@@ -1,9 +1,9 @@
 import { alertId } from './alertId.ts';
-import type { AlertEvent, ExcursionKind, Excursions, Severity } from './types.ts';
+import type { AlertEvent, AlertKind, Excursions, Severity } from './types.ts';
 
-/** What the alert records say about the excursions of one replay: exactly what its events folded in order give. */
+/** What the alert records say about one replay: exactly what its events, folded in order, give. */
 interface Announced {
-  kind: ExcursionKind;
+  kind: AlertKind;
   startedAt: number;
   endedAt: number | null;
   severity: Severity;
@@ -12,22 +12,29 @@ interface Announced {
 }
 
 /**
- * The events that take the stored alerts from what the replay `before` a late reading announced to what the replay
- * `after` it announces (both from the same base), so the records end as if the readings had come sorted: new alerts
- * are raised, one that ends earlier (a split) is CLEARED, one that now lasts too long is ESCALATED, any other change
- * (start, end, peak, severity) is an UPDATED carrying the corrected fields, and one that no longer exists is WITHDRAWN.
+ * The events that take the stored alerts from what the replay `before` some late readings announced to what the
+ * replay `after` them announces (both from the same base), so the records end as if the readings had come sorted:
+ * new alerts are raised, one that ends earlier (a split) is CLEARED, one that now lasts too long is ESCALATED, any
+ * other change (start, end, peak, severity) is an UPDATED carrying the corrected fields, and one that no longer exists
+ * is WITHDRAWN. Excursions and SENSOR_OFFLINE alike; every event is marked `late`.
  */
 export function correctAnnouncedAlerts(
   base: Excursions,
-  before: { events: readonly AlertEvent[]; current: Excursions },
-  after: { events: readonly AlertEvent[]; current: Excursions },
+  before: readonly AlertEvent[],
+  after: readonly AlertEvent[],
   at: number,
 ): AlertEvent[] {
-  const was = announced(base, before.events, before.current);
-  const now = announced(base, after.events, after.current);
+  const was = announced(base, before);
+  const now = announced(base, after);
+  const afterById = new Map<string, AlertEvent[]>();
+  for (const event of after) {
+    const own = afterById.get(event.alertId);
+    if (own === undefined) afterById.set(event.alertId, [event]);
+    else own.push(event);
+  }
   const events: AlertEvent[] = [];
   for (const [id, corrected] of now) {
-    const own = after.events.filter((e) => e.alertId === id);
+    const own = afterById.get(id) ?? [];
     const previous = was.get(id);
     if (previous === undefined) {
       events.push(...own);
@@ -35,7 +42,7 @@ export function correctAnnouncedAlerts(
     }
     const projected = { ...previous };
     const cleared = own.find((e) => e.transition === 'CLEARED');
-    if (cleared !== undefined && previous.endedAt === null) {
+    if (cleared !== undefined && previous.endedAt === null && corrected.endedAt !== null) {
       events.push(cleared);
       fold(projected, cleared);
     }
@@ -63,14 +70,27 @@ export function correctAnnouncedAlerts(
       at,
       startedAt: withdrawn.startedAt,
       ...(withdrawn.peakValue === undefined ? {} : { peakValue: withdrawn.peakValue }),
-      message: 'Withdrawn: a late reading shows this was not an excursion',
+      message:
+        withdrawn.kind === 'SENSOR_OFFLINE'
+          ? 'Withdrawn: a late reading shows the sensor was not silent that long'
+          : 'Withdrawn: a late reading shows this was not an excursion',
     });
   }
-  // Stable: one alert's events keep their order (RAISED first), the stream stays in event-time order.
-  return events.sort((a, b) => a.at - b.at);
+  return inEventTimeOrder(events).map((e) => ({ ...e, late: true }));
 }
 
-function announced(base: Excursions, events: readonly AlertEvent[], current: Excursions): Map<string, Announced> {
+/** Sorted by event time, except that one alert's events keep their order (RAISED first, a correction last). */
+function inEventTimeOrder(events: readonly AlertEvent[]): AlertEvent[] {
+  const latest = new Map<string, number>();
+  const keyed = events.map((event) => {
+    const key = Math.max(event.at, latest.get(event.alertId) ?? Number.NEGATIVE_INFINITY);
+    latest.set(event.alertId, key);
+    return { event, key };
+  });
+  return keyed.sort((a, b) => a.key - b.key).map(({ event }) => event);
+}
+
+function announced(base: Excursions, events: readonly AlertEvent[]): Map<string, Announced> {
   const alerts = new Map<string, Announced>();
   for (const run of Object.values(base.runs)) {
     if (run.severity === null) continue;
@@ -86,9 +106,9 @@ function announced(base: Excursions, events: readonly AlertEvent[], current: Exc
     const alert = alerts.get(event.alertId);
     if (alert === undefined) {
       alerts.set(event.alertId, {
-        kind: event.kind as ExcursionKind,
+        kind: event.kind,
         startedAt: event.startedAt,
-        endedAt: null,
+        endedAt: event.transition === 'CLEARED' ? event.at : null,
         severity: event.severity,
         peakValue: event.peakValue,
       });
@@ -96,30 +116,32 @@ function announced(base: Excursions, events: readonly AlertEvent[], current: Exc
       fold(alert, event);
     }
   }
-  // An escalation by a tick is in the state, not in the replayed events.
-  for (const run of Object.values(current.runs)) {
-    const alert = run.severity === null ? undefined : alerts.get(alertId(run.kind, run.ordinal));
-    if (alert !== undefined && run.severity !== null) alert.severity = run.severity;
-  }
   return alerts;
 }
 
+/** As the stored record folds it (applyEventToAlert): severity and peak take the extreme, UPDATED sets what it carries. */
 function fold(alert: Announced, event: AlertEvent): void {
-  if (event.transition === 'CLEARED') alert.endedAt = event.at;
-  // As the stored record does: only an escalation sets severity (a clear keeps it; a correction is an UPDATED).
-  if (event.transition === 'ESCALATED') alert.severity = event.severity;
-  // The worst value, as an order-free fold keeps it; a lower corrected peak then needs an UPDATED.
+  if (event.transition === 'UPDATED') {
+    alert.startedAt = event.startedAt;
+    if (event.endedAt !== undefined) alert.endedAt = event.endedAt;
+    alert.severity = event.severity;
+    if (event.peakValue !== undefined) alert.peakValue = event.peakValue;
+    return;
+  }
+  if (event.transition === 'CLEARED') alert.endedAt ??= event.at;
+  if (event.severity === 'CRITICAL') alert.severity = 'CRITICAL';
   const peak = event.peakValue;
   if (peak === undefined) return;
   const low = alert.kind === 'TEMPERATURE_LOW' || alert.kind === 'HUMIDITY_LOW';
   if (alert.peakValue === undefined || (low ? peak < alert.peakValue : peak > alert.peakValue)) alert.peakValue = peak;
 }
 
-const labels: Record<ExcursionKind, string> = {
+const labels: Record<AlertKind, string> = {
   TEMPERATURE_HIGH: 'Temperature above range',
   TEMPERATURE_LOW: 'Temperature below range',
   HUMIDITY_HIGH: 'Humidity above range',
   HUMIDITY_LOW: 'Humidity below range',
+  SENSOR_OFFLINE: 'Sensor silent for longer than allowed',
 };
 
 function updated(id: string, alert: Announced, at: number): AlertEvent {

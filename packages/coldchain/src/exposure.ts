@@ -42,18 +42,12 @@ export function exposure(
 
   const hops: Hop[] = intervals.map((interval, i) => {
     const figure = figures[i]!;
-    const from = Math.max(interval.from, since);
-    const to = Math.min(interval.to ?? until, until);
-    const minutes = compliance.excursions.reduce((sum, e) => {
-      const end = e.endedAt ?? until;
-      return sum + Math.max(0, Math.min(end, to) - Math.max(e.startedAt, from)) / 60_000;
-    }, 0);
     return {
       containerCode: interval.containerCode,
       from: interval.from,
       to: interval.to ?? until,
       readings: figure.readings,
-      excursionMinutes: Math.round(minutes * 100) / 100,
+      excursionMinutes: Math.round(figure.excursionMs / 600) / 100,
       timeInRangePct: figure.lengthMs === 0 ? 0 : Math.round((figure.inMs / figure.lengthMs) * 10_000) / 100,
     };
   });

@@ -2,7 +2,7 @@ import type { MonitorState } from './types.ts';
 
 export function initialState(): MonitorState {
   return {
-    v: 2,
+    v: 3,
     latestAt: null,
     live: { temperatureC: null, humidityPct: null, lat: null, lng: null, status: null },
     current: { runs: {}, closedBudgetMs: 0, raised: {} },
@@ -10,5 +10,6 @@ export function initialState(): MonitorState {
     horizon: [],
     horizonAt: null,
     offline: null,
+    clockAt: null,
   };
 }

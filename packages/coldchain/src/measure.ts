@@ -18,6 +18,8 @@ export interface StretchFigures {
   readings: number;
   inMs: number;
   lengthMs: number;
+  /** Observed excursion time inside the stretch (each moment once). */
+  excursionMs: number;
 }
 
 export interface Measured {
@@ -25,12 +27,21 @@ export interface Measured {
   stretches: StretchFigures[];
 }
 
+/** A half-open stretch of time [from, to). */
+type Interval = [number, number];
+
 /** Sorts by event time and keeps one reading per event time (delivery is at least once). */
 export function byEventTime(readings: readonly Reading[]): Reading[] {
   const sorted = [...readings].sort((a, b) => a.at - b.at);
   return sorted.filter((r, i) => i === 0 || sorted[i - 1]!.at !== r.at);
 }
 
+/**
+ * Time is one partition: each reading holds until the next, for at most staleAfterSeconds, and a held reading is in
+ * range (every needed metric known and inside), out of range (a metric known and outside) or unknown; so is time no
+ * reading holds. Excursions span from their start to their end, and report the part readings held (observed) apart
+ * from the part they did not (unobserved, a gap inside the excursion).
+ */
 export function measure(
   stretches: readonly Stretch[],
   profile: StorageProfile,
@@ -48,7 +59,8 @@ export function measure(
   let sumC = 0;
   let temperatures = 0;
   const heldTemperatures: { tempC: number; weight: number }[] = [];
-  const figures: StretchFigures[] = [];
+  const known: Interval[] = [];
+  const counts: { readings: number; inMs: number; from: number; to: number }[] = [];
 
   for (const stretch of stretches) {
     const from = Math.max(stretch.from, since);
@@ -61,12 +73,12 @@ export function measure(
       if (r.at > to) break;
       const t = r.temperatureC;
       const h = r.humidityPct;
-      const known = t !== null && (!needsHumidity || h !== null);
+      const complete = t !== null && (!needsHumidity || h !== null);
       const ok =
         inside(t, profile.minTempC, profile.maxTempC) && inside(h, profile.minHumidityPct, profile.maxHumidityPct);
       if (r.at >= from) {
         stretchReadings++;
-        if (known && ok) countedInRange++;
+        if (complete && ok) countedInRange++;
         if (t !== null) {
           minC = minC === null || t < minC ? t : minC;
           maxC = maxC === null || t > maxC ? t : maxC;
@@ -74,26 +86,43 @@ export function measure(
           temperatures++;
         }
       }
-      // Each reading holds until the next one, for at most staleAfterSeconds; the rest is unknown.
       const next = readings[i + 1];
+      const heldFrom = Math.max(r.at, from);
       const heldUntil = Math.min(next === undefined ? Number.POSITIVE_INFINITY : next.at, r.at + staleMs, to);
-      const held = heldUntil - Math.max(r.at, from);
+      const held = heldUntil - heldFrom;
       if (held <= 0) continue;
       if (!ok) outMs += held;
-      else if (known) {
+      else if (complete) {
         inMs += held;
         stretchIn += held;
       }
+      if (!ok || complete) known.push([heldFrom, heldUntil]);
       if (t !== null) heldTemperatures.push({ tempC: t, weight: held });
     }
     counted += stretchReadings;
-    figures.push({ readings: stretchReadings, inMs: stretchIn, lengthMs: Math.max(0, to - from) });
+    counts.push({ readings: stretchReadings, inMs: stretchIn, from, to });
   }
 
-  const excursions = excursionsOf(stretches, profile, since, until);
+  const knownTime = union(known);
+  const spans = excursionsOf(stretches, profile, since, until);
+  const excursions = spans.map(({ excursion, span }) => {
+    const observed = overlapMs(knownTime, span);
+    excursion.minutes = round2((span[1] - span[0]) / MINUTE);
+    excursion.observedMinutes = round2(observed / MINUTE);
+    excursion.unobservedMinutes = round2((span[1] - span[0] - observed) / MINUTE);
+    return excursion;
+  });
+  const excursionTime = union(spans.map((s) => s.span));
+  const spannedMs = excursionTime.reduce((sum, [a, b]) => sum + b - a, 0);
+  const observedMs = excursionTime.reduce((sum, span) => sum + overlapMs(knownTime, span), 0);
+  // Conservative: nothing shows a gap inside a temperature excursion was back in range, so it spends budget too.
+  const budgetUsed = round2(
+    union(spans.filter((s) => isTemperature(s.excursion.kind)).map((s) => s.span)).reduce(
+      (sum, [a, b]) => sum + b - a,
+      0,
+    ) / MINUTE,
+  );
   const windowMs = Math.max(0, until - since);
-  const excursionMs = excursions.reduce((sum, e) => sum + e.minutes * MINUTE, 0);
-  const budgetUsed = excursions.filter((e) => isTemperature(e.kind)).reduce((sum, e) => sum + e.minutes, 0);
   const mkt = mktOf(heldTemperatures, profile);
   return {
     compliance: {
@@ -102,39 +131,78 @@ export function measure(
       readings: counted,
       inRangePct: counted === 0 ? 100 : round2((countedInRange / counted) * 100),
       timeInRangePct: windowMs === 0 ? 0 : round2((inMs / windowMs) * 100),
+      inRangeMinutes: round2(inMs / MINUTE),
       outOfRangeMinutes: round2(outMs / MINUTE),
       unknownMinutes: round2((windowMs - inMs - outMs) / MINUTE),
-      excursionMinutes: round2(excursionMs / MINUTE),
+      excursionMinutes: round2(observedMs / MINUTE),
+      unobservedExcursionMinutes: round2((spannedMs - observedMs) / MINUTE),
       excursions,
       excursionCount: excursions.length,
       minC,
       maxC,
       meanC: temperatures === 0 ? null : round2(sumC / temperatures),
-      budgetUsedMinutes: round2(budgetUsed),
+      budgetUsedMinutes: budgetUsed,
       budgetRemainingMinutes: round2(Math.max(0, profile.excursionBudgetMinutes - budgetUsed)),
       mktC: mkt.value,
       mktUnavailableReason: mkt.reason,
     },
-    stretches: figures,
+    stretches: counts.map(({ readings, inMs: stretchIn, from, to }) => ({
+      readings,
+      inMs: stretchIn,
+      lengthMs: Math.max(0, to - from),
+      excursionMs: excursionTime.reduce(
+        (sum, [a, b]) => sum + (a < to && b > from ? overlapMs(knownTime, [Math.max(a, from), Math.min(b, to)]) : 0),
+        0,
+      ),
+    })),
   };
 }
 
-/** The same rules as the live engine (delay, hysteresis), so the list matches the alerts that were raised. */
+/** Sorted, disjoint intervals covering the same time, so no moment is counted twice. */
+function union(intervals: readonly Interval[]): Interval[] {
+  const sorted = intervals.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const merged: Interval[] = [];
+  for (const [a, b] of sorted) {
+    const last = merged.at(-1);
+    if (last !== undefined && a <= last[1]) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return merged;
+}
+
+/** Time of `span` covered by `disjoint` (sorted, disjoint intervals). */
+function overlapMs(disjoint: readonly Interval[], [from, to]: Interval): number {
+  let low = 0;
+  let high = disjoint.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (disjoint[mid]![1] <= from) low = mid + 1;
+    else high = mid;
+  }
+  let total = 0;
+  for (let i = low; i < disjoint.length && disjoint[i]![0] < to; i++) {
+    total += Math.min(to, disjoint[i]![1]) - Math.max(from, disjoint[i]![0]);
+  }
+  return Math.max(0, total);
+}
+
+/**
+ * The same rules as the live engine (delay, hysteresis, readings holding at most staleAfterSeconds), so the list
+ * matches the alert records; each with its span inside the window.
+ */
 function excursionsOf(
   stretches: readonly Stretch[],
   profile: StorageProfile,
   since: number,
   until: number,
-): Excursion[] {
+): { excursion: Excursion; span: Interval }[] {
   const staleMs = profile.staleAfterSeconds * 1000;
   const events: AlertEvent[] = [];
   let state: Excursions = { runs: {}, closedBudgetMs: 0, raised: {} };
-  let lastAt = Number.NEGATIVE_INFINITY;
   for (const stretch of stretches) {
     for (const r of stretch.ruled) {
       if (r.at > until) break;
       state = stepExcursions(state, r.at, r.temperatureC, r.humidityPct, profile, events);
-      lastAt = r.at;
     }
   }
   const found: Excursion[] = [];
@@ -149,6 +217,8 @@ function excursionsOf(
         endedAt: null,
         peakValue: e.peakValue ?? Number.NaN,
         minutes: 0,
+        observedMinutes: 0,
+        unobservedMinutes: 0,
       };
       open.set(e.alertId, excursion);
       found.push(excursion);
@@ -159,17 +229,20 @@ function excursionsOf(
       excursion.peakValue = e.peakValue ?? excursion.peakValue;
     }
   }
-  for (const run of Object.values(state.runs)) {
-    const excursion = found.find((x) => x.kind === run.kind && x.startedAt === run.startedAt && x.endedAt === null);
-    if (excursion !== undefined) excursion.peakValue = run.peakValue;
-  }
-  // An excursion still open at the end of the data lasts as long as its last reading holds.
-  const openUntil = Math.min(lastAt + staleMs, until);
+  const result: { excursion: Excursion; span: Interval }[] = [];
   for (const excursion of found) {
-    const end = excursion.endedAt ?? Math.max(openUntil, excursion.startedAt);
-    excursion.minutes = round2(Math.max(0, Math.min(end, until) - Math.max(excursion.startedAt, since)) / MINUTE);
+    let end = excursion.endedAt;
+    if (end === null) {
+      // Still open at the end of the data: it lasts as long as its last reading holds.
+      const run = state.runs[excursion.kind]!;
+      excursion.peakValue = run.peakValue;
+      end = Math.max(excursion.startedAt, Math.min(run.lastAt + staleMs, until));
+    }
+    if ((excursion.endedAt ?? Number.POSITIVE_INFINITY) <= since || excursion.startedAt > until) continue;
+    const from = Math.max(excursion.startedAt, since);
+    result.push({ excursion, span: [from, Math.max(from, Math.min(end, until))] });
   }
-  return found.filter((e) => (e.endedAt ?? Number.POSITIVE_INFINITY) > since && e.startedAt <= until);
+  return result;
 }
 
 function mktOf(

@@ -54,7 +54,7 @@ export function stepExcursions(
     track(next, 'HUMIDITY_HIGH', humidityPct, at, profile.maxHumidityPct, profile.hysteresisPct, profile, events);
     track(next, 'HUMIDITY_LOW', humidityPct, at, profile.minHumidityPct, profile.hysteresisPct, profile, events);
   }
-  if (anyWarning(nextRuns)) escalate(next, at, at, profile, events, false);
+  if (anyWarning(nextRuns)) escalate(next, at, at, profile, events);
   return next;
 }
 
@@ -68,29 +68,35 @@ function anyWarning(runs: Excursions['runs']): boolean {
   );
 }
 
-/** Escalates open excursions that, measured at `until`, outlast maxExcursionMinutes or exhaust the budget. */
+/**
+ * Escalates open excursions that outlast maxExcursionMinutes or exhaust the budget, each measured at `until` but no
+ * further than its last reading holds. Returns whether any escalated.
+ */
 export function escalate(
   excursions: Excursions,
   until: number,
   at: number,
   profile: StorageProfile,
   events: AlertEvent[] | null,
-  byTick: boolean,
 ): boolean {
   let changed = false;
   const runs = excursions.runs;
   for (const kind of excursionKinds) {
     const run = runs[kind];
     if (run === undefined || run.severity !== 'WARNING') continue;
-    const reason = escalationReason(excursions, run, until, profile);
+    const reason = escalationReason(excursions, run, heldUntil(run, until, profile), profile);
     if (reason === null) continue;
     const escalated: Run = { ...run, severity: 'CRITICAL' };
-    if (byTick) escalated.escalatedByTick = true;
     runs[kind] = escalated;
     changed = true;
     events?.push(event('ESCALATED', escalated, at, 'CRITICAL', `${describe(run)}: ${reason}`));
   }
   return changed;
+}
+
+/** A run's readings hold for at most staleAfterSeconds: beyond that its time is unknown, not excursion. */
+function heldUntil(run: Run, until: number, profile: StorageProfile): number {
+  return Math.max(run.startedAt, Math.min(until, run.lastAt + profile.staleAfterSeconds * 1000));
 }
 
 export const excursionKinds: readonly ExcursionKind[] = [
@@ -109,12 +115,12 @@ export function inside(value: number | null, min: number | null, max: number | n
   return value === null || ((min === null || value >= min) && (max === null || value <= max));
 }
 
-/** Temperature excursion time spent so far, ended excursions plus open ones measured at `until`. */
-export function budgetUsedMs(excursions: Excursions, until: number): number {
+/** Temperature excursion time spent so far: ended excursions plus open ones, each measured as far as `until`. */
+export function budgetUsedMs(excursions: Excursions, until: number, profile: StorageProfile): number {
   let used = excursions.closedBudgetMs;
   const { TEMPERATURE_HIGH: high, TEMPERATURE_LOW: low } = excursions.runs;
-  if (high?.severity) used += until - high.startedAt;
-  if (low?.severity) used += until - low.startedAt;
+  if (high?.severity) used += heldUntil(high, until, profile) - high.startedAt;
+  if (low?.severity) used += heldUntil(low, until, profile) - low.startedAt;
   return used;
 }
 
@@ -142,17 +148,33 @@ function track(
   const recovered = high ? value <= limit - hysteresis : value >= limit + hysteresis;
   if (recovered) {
     delete next.runs[kind];
+    // Ended by this reading, or where its last reading stopped holding when a gap came first: the gap is unknown.
+    const end = heldUntil(run, at, profile);
     const ended: Run = { ...run, lastAt: at };
+    const deserved = severityAtEnd(next, run, end, profile);
     if (ended.severity === null) {
       // A run that ends having lasted the delay was an excursion all along: raise and clear it together.
-      if (at - run.startedAt < profile.excursionDelaySeconds * 1000) return;
-      ended.severity = severityAtRaise(next, ended, at, profile);
+      if (end - run.startedAt < profile.excursionDelaySeconds * 1000) return;
+      ended.severity = deserved;
       ended.ordinal = nextOrdinal(next, kind);
-      events?.push(event('RAISED', ended, at, ended.severity, raisedMessage(ended), value));
+      events?.push(event('RAISED', ended, end, deserved, raisedMessage(ended), value));
+    } else if (deserved === 'CRITICAL' && ended.severity === 'WARNING') {
+      // As a tick at its end would have: the severity of an ended excursion does not depend on ticks.
+      events?.push(
+        event('ESCALATED', ended, end, deserved, `${describe(ended)}: ${escalationReason(next, run, end, profile)}`),
+      );
     }
-    if (isTemperature(kind)) next.closedBudgetMs += at - run.startedAt;
-    const minutes = round2((at - run.startedAt) / MINUTE);
-    events?.push(event('CLEARED', ended, at, ended.severity, `${describe(ended)} ended after ${minutes} min`, value));
+    if (isTemperature(kind)) next.closedBudgetMs += end - run.startedAt;
+    const minutes = round2((end - run.startedAt) / MINUTE);
+    events?.push(event('CLEARED', ended, end, deserved, `${describe(ended)} ended after ${minutes} min`, value));
+    if (deserved === 'WARNING' && ended.severity === 'CRITICAL') {
+      // A tick escalated it assuming its last reading still held; a reading delivered later shows it ended sooner.
+      events?.push({
+        ...event('UPDATED', ended, end, deserved, `${describe(ended)}: ended before it outlasted its limits`),
+        peakValue: ended.peakValue,
+        endedAt: end,
+      });
+    }
     return;
   }
   const peakValue = out && (high ? value > run.peakValue : value < run.peakValue) ? value : run.peakValue;
@@ -164,7 +186,6 @@ function track(
     severity: run.severity,
     ordinal: run.ordinal,
   };
-  if (run.escalatedByTick !== undefined) continued.escalatedByTick = run.escalatedByTick;
   next.runs[kind] = continued;
   if (continued.severity === null) confirm(next, continued, at, value, profile, events);
 }
@@ -196,14 +217,20 @@ function severityAtRaise(excursions: Excursions, run: Run, at: number, profile: 
   return escalationReason(excursions, run, at, profile) === null ? 'WARNING' : 'CRITICAL';
 }
 
+/** The limits only grow with time, so an ended excursion deserves CRITICAL exactly when it qualifies at its end. */
+function severityAtEnd(excursions: Excursions, run: Run, end: number, profile: StorageProfile): Severity {
+  return escalationReason(excursions, { ...run, severity: null }, end, profile) === null ? 'WARNING' : 'CRITICAL';
+}
+
 function escalationReason(excursions: Excursions, run: Run, until: number, profile: StorageProfile): string | null {
   const lasted = until - run.startedAt;
   if (lasted > profile.maxExcursionMinutes * MINUTE) {
     return `lasted ${round2(lasted / MINUTE)} min, longer than ${profile.maxExcursionMinutes} min`;
   }
   if (isTemperature(run.kind)) {
-    // A run being raised is not yet counted among open excursions, so add it here.
-    const used = budgetUsedMs(excursions, until) + (run.severity === null || !isOpen(excursions, run) ? lasted : 0);
+    // A run being raised or ended is not counted among open excursions, so add it here.
+    const used =
+      budgetUsedMs(excursions, until, profile) + (run.severity === null || !isOpen(excursions, run) ? lasted : 0);
     if (used > profile.excursionBudgetMinutes * MINUTE) {
       return `excursion budget of ${profile.excursionBudgetMinutes} min exhausted (${round2(used / MINUTE)} min used)`;
     }
@@ -215,6 +242,7 @@ function isOpen(excursions: Excursions, run: Run): boolean {
   return excursions.runs[run.kind] === run && run.severity !== null;
 }
 
+/** ESCALATED carries no peak: when a tick escalates depends on wall-clock pace, the record's peak must not. */
 function event(
   transition: AlertEvent['transition'],
   run: Run,
@@ -230,9 +258,9 @@ function event(
     severity,
     at,
     startedAt: run.startedAt,
-    peakValue: run.peakValue,
     message,
   };
+  if (transition !== 'ESCALATED') e.peakValue = run.peakValue;
   if (value !== undefined) e.value = value;
   return e;
 }

@@ -56,8 +56,6 @@ export interface Run {
   severity: Severity | null;
   /** The how-many-th excursion of its kind for this entity (1, 2, ...), which names its alert; 0 while pending. */
   ordinal: number;
-  /** An escalation that came from time passing (a tick), which a replay of readings cannot rediscover. */
-  escalatedByTick?: boolean;
 }
 
 /** The part of the state that is a pure function of the sorted readings. */
@@ -67,6 +65,15 @@ export interface Excursions {
   closedBudgetMs: number;
   /** Excursions raised so far per kind: the last ordinal given out. */
   raised: Partial<Record<ExcursionKind, number>>;
+}
+
+/**
+ * The excursion state as of one event time: every reading at or before `at` folded in, nothing after. The adapter
+ * persists the ones the engine emits and hands one back to replay a reading older than the reorder horizon.
+ */
+export interface Checkpoint {
+  at: number;
+  excursions: Excursions;
 }
 
 /** A reading as kept in the reorder horizon: [at, temperatureC, humidityPct]. */
@@ -87,8 +94,8 @@ export interface LiveValues {
 
 /** Everything the engine knows about one monitored entity; small and JSON-serialisable (it lives in Redis). */
 export interface MonitorState {
-  /** 2: alerts named by ordinal (v1 named them by start time). */
-  v: 2;
+  /** 3: a clock for ticks and excursions bounded by their readings (v2 had neither; it is read as 3 with no tick yet). */
+  v: 3;
   /** Event time of the latest reading (live state never moves behind it); null before the first. */
   latestAt: number | null;
   live: LiveValues;
@@ -100,7 +107,10 @@ export interface MonitorState {
   horizon: HorizonReading[];
   /** Event time of the newest reading folded into `base`; readings at or before it are too late to change alerting. */
   horizonAt: number | null;
+  /** The open SENSOR_OFFLINE alert (silence after `latestAt` that a tick saw), cleared by the next newer reading. */
   offline: OfflineAlert | null;
+  /** The latest time a tick let pass: open excursions are judged up to it, so a replay reaches the same severity. */
+  clockAt: number | null;
 }
 
 export interface AlertEvent {
@@ -120,6 +130,8 @@ export interface AlertEvent {
   /** For ACKNOWLEDGED. */
   by?: string;
   note?: string | null;
+  /** A correction caused by a reading that arrived after newer ones (inside the horizon or replayed from the series). */
+  late?: boolean;
 }
 
 export interface Alert {
@@ -136,12 +148,42 @@ export interface Alert {
   message: string;
 }
 
-export type Accepted = 'applied' | 'duplicate' | 'late';
+/**
+ * applied: in event-time order; late: older than the latest reading, re-ordered inside the horizon; duplicate: an
+ * event time already known; needs-replay: older than the horizon, nothing changed: call replayLateReadings.
+ */
+export type Accepted = 'applied' | 'duplicate' | 'late' | 'needs-replay';
 
 export interface ReadingOutcome {
   state: MonitorState;
   events: AlertEvent[];
   accepted: Accepted;
+  /** For needs-replay: pass replayLateReadings the latest checkpoint taken strictly before this event time. */
+  replayBefore: number | null;
+  /** Emitted when the horizon's base enters a new hour of event time: persist it for replays. */
+  checkpoint: Checkpoint | null;
+}
+
+/** What replayLateReadings needs from the adapter's stored series. */
+export interface LateReplay {
+  /** The latest checkpoint strictly before the oldest late reading; null = from before the first reading. */
+  checkpoint: Checkpoint | null;
+  /** The readings the engine has already folded, after the checkpoint up to `latestAt`, sorted, one per event time. */
+  series: readonly Reading[];
+  /** The readings to fold in: older than `latestAt`, newer than the checkpoint, in any order. */
+  late: readonly Reading[];
+}
+
+export interface ReplayOutcome {
+  state: MonitorState;
+  /** Corrections (RAISED, ESCALATED, CLEARED, UPDATED, WITHDRAWN), each marked `late`. */
+  events: AlertEvent[];
+  /** One per late reading, in the order given: 'late', or 'duplicate' for an event time already known. */
+  accepted: ('late' | 'duplicate')[];
+  /** Replace every stored checkpoint after the one passed in with these (they are now the series' checkpoints). */
+  checkpoints: Checkpoint[];
+  /** Readings stepped through to find the corrections (the series twice: before and after the late readings). */
+  replayed: number;
 }
 
 export interface TickOutcome {
@@ -161,8 +203,12 @@ export interface Excursion {
   /** null while still open at the end of the data. */
   endedAt: number | null;
   peakValue: number;
-  /** Minutes of this excursion inside the window. */
+  /** Minutes of this excursion inside the window: observed + unobserved (what maxExcursionMinutes and the budget judge). */
   minutes: number;
+  /** Of those, the minutes a reading held (known to be in or out of range). */
+  observedMinutes: number;
+  /** Of those, the minutes no reading held (a gap inside the excursion): unknown time, never counted as observed. */
+  unobservedMinutes: number;
 }
 
 export interface Compliance {
@@ -174,14 +220,20 @@ export interface Compliance {
   inRangePct: number;
   /** % of the window known to be in range, each reading holding until the next for at most staleAfterSeconds; 2 decimals. */
   timeInRangePct: number;
+  /** In range, out of range and unknown minutes partition the window (each rounded alone, so their sum is ±0.02). */
+  inRangeMinutes: number;
   outOfRangeMinutes: number;
   unknownMinutes: number;
+  /** Observed minutes inside any excursion (each minute once, however many excursions overlap it); never unknown time. */
   excursionMinutes: number;
+  /** Unobserved minutes inside any excursion (gaps it spans): part of unknownMinutes, reported apart. */
+  unobservedExcursionMinutes: number;
   excursions: Excursion[];
   excursionCount: number;
   minC: number | null;
   maxC: number | null;
   meanC: number | null;
+  /** Temperature excursion minutes, observed and unobserved (conservative: a gap inside an excursion spends budget). */
   budgetUsedMinutes: number;
   budgetRemainingMinutes: number;
   mktC: number | null;

@@ -112,7 +112,7 @@ describe('live state', () => {
     expect(state.horizon).toHaveLength(REORDER_HORIZON);
     expect(JSON.stringify(state).length).toBeLessThan(4096);
     const tooLate = applyReading(state, { at: 1 * MINUTE, temperatureC: 30, humidityPct: null }, refrigerated);
-    expect(tooLate).toMatchObject({ accepted: 'late', events: [] });
+    expect(tooLate).toMatchObject({ accepted: 'needs-replay', replayBefore: 1 * MINUTE, events: [] });
     expect(tooLate.state).toBe(state);
   });
 

@@ -2,17 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  type Accepted,
   type Alert,
   type AlertEvent,
-  applyReading,
-  applyTick,
   compliance,
   foldAlertEvents,
-  initialState,
-  type MonitorState,
   type Reading,
   type StorageProfile,
 } from '../src/index.ts';
+import { memoryMonitor } from './support/memoryMonitor.ts';
 
 const MINUTE = 60_000;
 const dir = join(import.meta.dirname, 'golden');
@@ -21,7 +19,7 @@ interface ReadingStep {
   m: number;
   t: number | null;
   h?: number | null;
-  accepted?: 'applied' | 'duplicate' | 'late';
+  accepted?: Accepted;
 }
 interface TickStep {
   tick: number;
@@ -49,29 +47,20 @@ const scenarios = readdirSync(dir)
 const readingOf = (s: ReadingStep): Reading => ({ at: s.m * MINUTE, temperatureC: s.t, humidityPct: s.h ?? null });
 const minutes = (ms: number | null) => (ms === null ? null : ms / MINUTE);
 const describeEvent = (e: AlertEvent) =>
-  `${minutes(e.at)} ${e.transition} ${e.kind} ${e.severity} since ${minutes(e.startedAt)}`;
+  `${minutes(e.at)} ${e.transition} ${e.kind} ${e.severity} since ${minutes(e.startedAt)}${e.late ? ' late' : ''}`;
 const describeAlert = (a: Alert) =>
   `${a.id} ${a.state} ${a.severity} ${minutes(a.startedAt)}..${minutes(a.endedAt) ?? ''} peak ${a.peakValue}`;
 const alertsOf = (events: AlertEvent[]) =>
   [...foldAlertEvents(events).values()].sort((a, b) => a.startedAt - b.startedAt);
 
 function run(profile: StorageProfile, steps: Scenario['steps']) {
-  let state: MonitorState = initialState();
-  const events: AlertEvent[] = [];
+  const monitor = memoryMonitor(profile);
   const accepted: string[] = [];
   for (const step of steps) {
-    if ('tick' in step) {
-      const outcome = applyTick(state, step.tick * MINUTE, profile);
-      state = outcome.state;
-      events.push(...outcome.events);
-    } else {
-      const outcome = applyReading(state, readingOf(step), profile);
-      state = outcome.state;
-      events.push(...outcome.events);
-      accepted.push(step.accepted ?? 'applied', outcome.accepted);
-    }
+    if ('tick' in step) monitor.tick(step.tick * MINUTE);
+    else accepted.push(step.accepted ?? 'applied', monitor.reading(readingOf(step)));
   }
-  return { state, events, accepted };
+  return { state: monitor.state, events: monitor.events, accepted };
 }
 
 describe('golden scenarios', () => {
@@ -110,6 +99,16 @@ describe('golden scenarios', () => {
         })),
       };
       expect(shown).toMatchObject(scenario.compliance);
+      const partition = figures.inRangeMinutes + figures.outOfRangeMinutes + figures.unknownMinutes;
+      expect(Math.abs(partition - (window.until - window.since) / MINUTE), 'in + out + unknown').toBeLessThanOrEqual(
+        0.5,
+      );
+      expect(figures.excursionMinutes, 'observed excursion time is known time').toBeLessThanOrEqual(
+        figures.inRangeMinutes + figures.outOfRangeMinutes,
+      );
+      expect(figures.unobservedExcursionMinutes, 'unobserved excursion time is unknown time').toBeLessThanOrEqual(
+        figures.unknownMinutes,
+      );
     });
   }
 });

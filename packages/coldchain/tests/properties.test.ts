@@ -49,7 +49,7 @@ function applyAll(readings: readonly Reading[], p: StorageProfile) {
   for (const reading of readings) {
     const outcome = applyReading(state, reading, p);
     state = outcome.state;
-    raised += outcome.events.filter((e) => e.transition === 'RAISED').length;
+    raised += outcome.events.filter((e) => e.transition === 'RAISED' && e.kind !== 'SENSOR_OFFLINE').length;
     events.push(...outcome.events);
   }
   const alerts = [...foldAlertEvents(events).values()].sort((a, b) => a.id.localeCompare(b.id));

@@ -19,8 +19,9 @@ const complianceQuery = `query ($code: String!, $since: DateTime, $until: DateTi
     ... on Container {
       compliance(since: $since, until: $until) {
         profileName readings inRangePct timeInRangePct excursionMinutes excursionCount unknownMinutes
+        inRangeMinutes unobservedExcursionMinutes
         budgetUsedMinutes budgetRemainingMinutes minC maxC meanC mktC mktUnavailableReason
-        excursions { metric kind startedAt endedAt peakValue minutes }
+        excursions { metric kind startedAt endedAt peakValue minutes observedMinutes unobservedMinutes }
       }
     }
   }
@@ -131,6 +132,8 @@ describe('the twin subgraph answers from what the bridge stored', () => {
       excursionMinutes: 10,
       excursionCount: 1,
       unknownMinutes: engine.unknownMinutes,
+      inRangeMinutes: engine.inRangeMinutes,
+      unobservedExcursionMinutes: 0,
       budgetUsedMinutes: 10,
       budgetRemainingMinutes: 110,
       minC: 5,
@@ -146,6 +149,8 @@ describe('the twin subgraph answers from what the bridge stored', () => {
           endedAt: iso(base + 15 * MINUTE),
           peakValue: 12.5,
           minutes: 10,
+          observedMinutes: 10,
+          unobservedMinutes: 0,
         },
       ],
     });
