@@ -14,7 +14,7 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'bst-platform-'));
     platform = await startPlatform({
-      ports: { gateway: 0, core: 0, twin: 0, dashboard: 0, mqtt: 0 },
+      ports: { gateway: 0, core: 0, twin: 0, mqtt: 0 },
       pgliteDir: dataDir,
       simulator: false,
     });
@@ -31,15 +31,7 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
       expect(url).not.toMatch(/:(4000|4001|4002|5173|1883|1884)\b/);
     }
     expect(platform.running).toEqual(
-      expect.arrayContaining([
-        'mqtt-broker',
-        'core',
-        'twin-store',
-        'twin-subgraph',
-        'twin-bridge',
-        'gateway',
-        'dashboard',
-      ]),
+      expect.arrayContaining(['mqtt-broker', 'core', 'twin-store', 'twin-subgraph', 'twin-bridge', 'gateway']),
     );
   });
 
@@ -52,7 +44,8 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
     expect(forged.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('serves the dashboard, whose same-origin /graphql reaches the gateway', async () => {
+  it('serves the dashboard from the gateway, so the page and /graphql are one origin without a proxy', async () => {
+    expect(new URL(platform.urls.dashboard).origin).toBe(new URL(platform.urls.graph).origin);
     const page = await fetch(platform.urls.dashboard);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Bio Supply Twin');
