@@ -21,7 +21,7 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 /**
  * `npm start` settings: DATABASE_URL, REDIS_URL, MQTT_URL choose real services (else PGlite under PGLITE_DIR or
  * `.data/core`, the in-memory twin store, aedes on MQTT_PORT); GATEWAY_PORT (also serves the dashboard), CORE_PORT, TWIN_PORT;
- * HOST; JWT_SECRET; BRIDGE_CLIENT_ID; SIMULATOR=off, SIM_INTERVAL_MS, SIM_SCENARIO.
+ * HOST; JWT_SECRET; BRIDGE_CLIENT_ID; SIMULATOR=off, SIM_INTERVAL_MS, SIM_SCENARIO, SIM_BACKFILL_HOURS (first start).
  */
 export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformOptions {
   const ports: PlatformPorts = {
@@ -33,6 +33,10 @@ export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pl
   const intervalMs = env.SIM_INTERVAL_MS ? Number(env.SIM_INTERVAL_MS) : undefined;
   if (intervalMs !== undefined && !(intervalMs >= 10)) {
     throw new Error(`SIM_INTERVAL_MS must be a number of milliseconds >= 10, got "${env.SIM_INTERVAL_MS}"`);
+  }
+  const backfillHours = env.SIM_BACKFILL_HOURS ? Number(env.SIM_BACKFILL_HOURS) : undefined;
+  if (backfillHours !== undefined && !(backfillHours >= 0 && backfillHours <= 720)) {
+    throw new Error(`SIM_BACKFILL_HOURS must be a number of hours from 0 to 720, got "${env.SIM_BACKFILL_HOURS}"`);
   }
   return {
     ports,
@@ -48,6 +52,7 @@ export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pl
         : {
             ...(intervalMs === undefined ? {} : { intervalMs }),
             ...(env.SIM_SCENARIO ? { scenario: env.SIM_SCENARIO } : {}),
+            ...(backfillHours === undefined ? {} : { backfillHours }),
           },
     watchSupergraph: env.SUPERGRAPH_WATCH === 'true',
   };

@@ -44,8 +44,8 @@ export interface PlatformOptions {
   twinStorePrefix?: string;
   /** Seed the demo data (idempotent); default true. */
   seed?: boolean;
-  /** The virtual fleet; false runs none (tests publish their own readings). */
-  simulator?: false | { intervalMs?: number; scenario?: string };
+  /** The virtual fleet; false runs none. On a first start (no live state yet) it back-fills `backfillHours` (24). */
+  simulator?: false | { intervalMs?: number; scenario?: string; backfillHours?: number };
   /** Default: the repository's schema/supergraph.graphql. */
   supergraphPath?: string;
   /** Signs and verifies the dev tokens; default the gateway's dev secret. */
@@ -200,15 +200,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     log(`gateway ${gateway.url}, dashboard at /`);
 
     if (options.simulator !== false) {
+      const backfillHours = options.simulator?.backfillHours ?? 24;
+      // History already there (a persistent store) is never rewritten: the demo only back-fills an empty twin.
+      const firstStart = (await store.liveEntities(1)).length === 0;
       const simulator = startSimulator({
         mqttUrl,
         clientId: `bst-platform-simulator-${process.pid}`,
         ...(options.topicPrefix ? { topicPrefix: options.topicPrefix } : {}),
         ...(options.simulator?.intervalMs === undefined ? {} : { intervalMs: options.simulator.intervalMs }),
         ...(options.simulator?.scenario === undefined ? {} : { scenario: options.simulator.scenario }),
+        ...(firstStart && backfillHours > 0 ? { backfill: { hours: backfillHours } } : {}),
       });
       stack.push({ name: 'simulator', stop: simulator.stop });
-      log('simulator publishing');
+      log(`simulator publishing${firstStart && backfillHours > 0 ? `, after ${backfillHours} h of history` : ''}`);
     }
 
     let stopping: Promise<void> | undefined;
