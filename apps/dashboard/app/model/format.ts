@@ -17,6 +17,7 @@ export function formatNumber(value: number | null | undefined, digits: number, u
 /** A percentage that never rounds a shortfall away: 99.96 % is "99.9 %", not "100.0 %". */
 export function formatPercent(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
+  if (value > 0 && value < 0.1) return '< 0.1 %';
   const floored = Math.floor(value * 10) / 10;
   return `${(value < 100 ? Math.min(floored, 99.9) : 100).toFixed(1)} %`;
 }
