@@ -184,18 +184,29 @@ function subscribeLive(): void {
 
 function flash(code: string): void {
   updated.add(code);
-  renderContainers();
+  scheduleContainers();
   setTimeout(() => {
     updated.delete(code);
   }, flashMs);
+}
+
+let containersPending: number | undefined;
+
+/** Live state can arrive by the thousand (a sensor uploading its history): the table and map redraw at most 4× a second. */
+function scheduleContainers(): void {
+  if (containersPending !== undefined) return;
+  containersPending = window.setTimeout(() => {
+    containersPending = undefined;
+    renderContainers();
+  }, 250);
 }
 
 function onAlertEvent(event: AlertEvent): void {
   feed.apply(event);
   flashId = event.alert.id;
   renderAlerts();
-  renderContainers();
   flashId = undefined;
+  scheduleContainers();
 }
 
 async function acknowledge(id: string, note: string, button: HTMLButtonElement): Promise<void> {
