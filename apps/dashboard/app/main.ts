@@ -201,12 +201,21 @@ function scheduleContainers(): void {
   }, 250);
 }
 
+let compliancePending: number | undefined;
+
+/** An alert transition changes the 24 h figures too; a burst of them (a history upload) reloads them once. */
+function scheduleCompliance(): void {
+  window.clearTimeout(compliancePending);
+  compliancePending = window.setTimeout(() => void loadCompliance(), 3000);
+}
+
 function onAlertEvent(event: AlertEvent): void {
   feed.apply(event);
   flashId = event.alert.id;
   renderAlerts();
   flashId = undefined;
   scheduleContainers();
+  scheduleCompliance();
 }
 
 async function acknowledge(id: string, note: string, button: HTMLButtonElement): Promise<void> {

@@ -32,11 +32,22 @@ export class ContainerMap {
   private readonly labels = L.layerGroup();
   private layoutPending = false;
   private fitted = false;
+  /** Once the operator pans or zooms, the map stays where they put it. */
+  private moved = false;
 
   constructor(element: HTMLElement, onSelect: (code: string) => void) {
     this.map = L.map(element, { worldCopyJump: true, zoomSnap: 0.5 }).setView([50.5, 8], 4);
     this.labels.addTo(this.map);
     this.map.on('zoomend', () => this.layout());
+    this.map.on('dragstart', () => {
+      this.moved = true;
+    });
+    element.addEventListener('wheel', () => {
+      this.moved = true;
+    });
+    this.map.zoomControl.getContainer()?.addEventListener('click', () => {
+      this.moved = true;
+    });
     this.select = onSelect;
   }
 
@@ -88,14 +99,20 @@ export class ContainerMap {
     }
     if (!this.fitted && this.markers.size > 1) {
       this.fitted = true;
-      const bounds = L.latLngBounds([...this.markers.values()].map((placed) => placed.home));
-      this.map.fitBounds(bounds.pad(0.25), { maxZoom: 6 });
+      this.fit();
     }
     this.scheduleLayout();
   }
 
+  /** After the page changed size (a phone turned, a window resized): keep every container in view. */
   invalidateSize(): void {
     this.map.invalidateSize();
+    if (this.fitted && !this.moved) this.fit();
+  }
+
+  private fit(): void {
+    const bounds = L.latLngBounds([...this.markers.values()].map((placed) => placed.home));
+    this.map.fitBounds(bounds.pad(0.25), { maxZoom: 6 });
   }
 
   private scheduleLayout(): void {

@@ -86,7 +86,8 @@ export async function showContainerDetail(panel: HTMLElement, code: string): Pro
       figure('Budget left', duration(compliance.budgetRemainingMinutes)),
       figure(
         'MKT',
-        compliance.mktC === null ? (compliance.mktUnavailableReason ?? '—') : formatNumber(compliance.mktC, 2, ' °C'),
+        compliance.mktC === null ? 'n/a' : formatNumber(compliance.mktC, 2, ' °C'),
+        compliance.mktUnavailableReason ?? 'Mean Kinetic Temperature over the window',
       ),
       figure(
         'Min / mean / max',
