@@ -5,7 +5,7 @@ import 'leaflet/dist/leaflet.css';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { type LiveConnection, openLiveConnection } from './api/liveConnection.ts';
-import { describeErrors, request } from './api/request.ts';
+import { describeErrors, type GraphQLResponse, request } from './api/request.ts';
 import { storedToken, storeToken } from './api/token.ts';
 import type { ResultOf } from './graphql.ts';
 import { addBasemap } from './map/basemap.ts';
@@ -96,13 +96,8 @@ function renderBackend(): void {
   }
 }
 
-async function load<T>(
-  response: Promise<{
-    data: T | null;
-    errors: { message: string; extensions?: { code?: string } }[];
-    unreachable: boolean;
-  }>,
-) {
+/** Every answer (or its absence) tells the page whether the backend is there. */
+async function load<T>(response: Promise<GraphQLResponse<T>>): Promise<GraphQLResponse<T>> {
   const result = await response;
   setBackend(result.unreachable ? 'unreachable' : 'reachable');
   if (result.errors.length && !result.unreachable) notice(describeErrors(result.errors, storedToken() !== ''));

@@ -7,7 +7,7 @@ export interface GraphQLErrorShape {
   extensions?: { code?: string };
 }
 
-export interface Response<T> {
+export interface GraphQLResponse<T> {
   data: T | null;
   errors: GraphQLErrorShape[];
   /** The gateway could not be reached or answered that it is unavailable: the backend is offline. */
@@ -20,7 +20,7 @@ const unavailableStatuses = new Set([502, 503, 504]);
 export async function request<Result, Variables>(
   document: TadaDocumentNode<Result, Variables>,
   ...[variables]: Variables extends Record<string, never> ? [] : [Variables]
-): Promise<Response<Result>> {
+): Promise<GraphQLResponse<Result>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   const auth = authorization();
   if (auth) headers.authorization = auth;
