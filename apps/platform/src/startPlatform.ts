@@ -120,9 +120,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   const stopAll = async () => {
     for (const { name, stop } of stack.splice(0).reverse()) {
+      const startedAt = Date.now();
       try {
         await stop();
-        log(`stopped ${name}`);
+        log(`stopped ${name} (${Date.now() - startedAt} ms)`);
       } catch (error) {
         log(`stopping ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
       }

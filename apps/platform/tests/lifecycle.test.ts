@@ -67,6 +67,7 @@ describe('npm start stops cleanly on Ctrl-C with clients connected (production s
             const clients = await connectClients(platform);
             const { code, signal, ms } = await platform.stop('SIGINT');
             figures.push({ ms, code });
+            if (process.env.LIFECYCLE_VERBOSE) console.log(platform.output().split('SIGINT: stopping')[1]);
             expect({ code, signal }).toEqual({ code: 0, signal: null });
             expect(ms).toBeLessThan(5000);
             expect(platform.output()).toContain('[platform] stopped in');
