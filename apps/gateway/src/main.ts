@@ -26,6 +26,7 @@ const gateway = await createGateway({
   },
   maxBodyBytes: env.MAX_BODY_BYTES ? Number(env.MAX_BODY_BYTES) : undefined,
   watchSupergraph: env.SUPERGRAPH_WATCH !== 'false',
+  ...(env.DASHBOARD_DIR ? { staticDir: resolve(env.DASHBOARD_DIR) } : {}),
 });
 console.log(`gateway ready at ${gateway.url} (supergraph ${supergraphPath})`);
 if (mode === 'dev' && jwtSecret) {

@@ -55,6 +55,8 @@ export interface GatewayOptions {
     /** Backoff for reconnecting to a subgraph whose subscription socket dropped. */
     retry?: Partial<UpstreamRetry>;
   };
+  /** A built web app served at `/` (the dashboard), same-origin with /graphql so the page needs no proxy. */
+  staticDir?: string;
   shutdown?: {
     /** How long stop() waits for subscription clients to take their close before dropping them (default 1 s). */
     closeTimeoutMs?: number;
@@ -117,6 +119,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     gateway,
     introspection: true,
     logger: options.logger ?? quietLogger,
+    // The process's main owns SIGINT/SIGTERM and stops every piece in order; Apollo's own handlers would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       useMetrics<GatewayContext>(metrics),
@@ -175,6 +179,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       },
     }),
   );
+  if (options.staticDir) app.use(express.static(options.staticDir, { index: 'index.html', fallthrough: true }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const type = (error as { type?: string } | null)?.type;
     if (type === 'entity.too.large') {

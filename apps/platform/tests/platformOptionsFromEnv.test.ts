@@ -16,7 +16,7 @@ describe('npm start reads its adapters from the environment', () => {
     expect(options.databaseUrl).toBeUndefined();
     expect(options.redisUrl).toBeUndefined();
     expect(options.mqttUrl).toBeUndefined();
-    expect(defaultPorts).toEqual({ gateway: 4000, core: 4001, twin: 4002, dashboard: 5173, mqtt: 1884 });
+    expect(defaultPorts).toEqual({ gateway: 4000, core: 4001, twin: 4002, mqtt: 1884 });
   });
 
   it('each real service URL replaces its embedded adapter', () => {

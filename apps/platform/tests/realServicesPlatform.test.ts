@@ -11,7 +11,7 @@ describe('the same platform on real Postgres, Redis and Mosquitto, chosen the wa
   beforeAll(async () => {
     database = await createTestDatabase('platform');
     platform = await startPlatform({
-      ports: { gateway: 0, core: 0, twin: 0, dashboard: 0, mqtt: 0 },
+      ports: { gateway: 0, core: 0, twin: 0, mqtt: 0 },
       databaseUrl: database.url,
       redisUrl: redis.url,
       twinStorePrefix: redis.prefix,
@@ -30,7 +30,7 @@ describe('the same platform on real Postgres, Redis and Mosquitto, chosen the wa
   it('runs every piece, on the production adapters', () => {
     expect(platform.adapters).toEqual({ database: 'postgres', twinStore: 'redis', mqtt: 'external' });
     expect(platform.missing).toEqual([]);
-    expect(platform.running).toEqual(['core', 'twin-store', 'twin-subgraph', 'twin-bridge', 'gateway', 'dashboard']);
+    expect(platform.running).toEqual(['core', 'twin-store', 'twin-subgraph', 'twin-bridge', 'gateway']);
   });
 
   platformContract(() => platform, '/tmp/bst-platform-real-services.png');

@@ -9,6 +9,7 @@ export { demoScenario } from './scenarios/demoScenario.ts';
 export { activeFaults, type Fault, type FaultWindow, type Scenario } from './scenarios/scenario.ts';
 export { scenarioByName, scenarios } from './scenarios/scenarioByName.ts';
 export { steadyScenario } from './scenarios/steadyScenario.ts';
+export { type Backfill, backfillEmissions } from './telemetry/backfillEmissions.ts';
 export { emissionsAtTick, maxBatchReadings } from './telemetry/emissionsAtTick.ts';
 export type { Emission, Plan, SensorReading, TelemetryPayload } from './telemetry/plan.ts';
 export { measuredAt, readingAt } from './telemetry/readingAt.ts';

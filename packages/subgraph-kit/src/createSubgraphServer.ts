@@ -46,6 +46,8 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
     introspection: true,
+    // The process's main owns SIGINT/SIGTERM and stops every piece in order; Apollo's own handlers would race it.
+    stopOnTerminationSignals: false,
     // Errors travel through the gateway to clients: stack traces stay in the logs.
     includeStacktraceInErrorResponses: false,
     // No Apollo Studio here, so federated tracing would only cost time per request.

@@ -1,22 +1,32 @@
 // Where to draw map markers so that containers at one site never hide each other: pure, in screen pixels.
 
+export interface ScreenPoint {
+  key: string;
+  x: number;
+  y: number;
+}
+
+export interface PlacedPoint {
+  x: number;
+  y: number;
+  groupSize: number;
+}
+
 /**
  * Groups markers whose points lie closer than two radii (each joins the first group whose anchor is that close,
  * in key order, so the same containers always land in the same places) and fans each group of n > 1 out on a ring
  * around its centre, first one at twelve o'clock, clockwise.
- * @param {ReadonlyArray<{ key: string, x: number, y: number }>} points
- * @param {number} radius marker radius in pixels
- * @returns {Map<string, { x: number, y: number, groupSize: number }>}
+ * `radius` is the marker radius in pixels.
  */
-export function spreadColocated(points, radius) {
+export function spreadColocated(points: readonly ScreenPoint[], radius: number): Map<string, PlacedPoint> {
   const sorted = [...points].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const groups = [];
+  const groups: { x: number; y: number; members: ScreenPoint[] }[] = [];
   for (const point of sorted) {
     const group = groups.find((candidate) => Math.hypot(candidate.x - point.x, candidate.y - point.y) < radius * 2);
     if (group) group.members.push(point);
     else groups.push({ x: point.x, y: point.y, members: [point] });
   }
-  const placed = new Map();
+  const placed = new Map<string, PlacedPoint>();
   for (const { members } of groups) {
     const count = members.length;
     const centreX = members.reduce((sum, member) => sum + member.x, 0) / count;
