@@ -238,10 +238,19 @@ export function createMemoryTwinStore(options: TwinStoreOptions = {}): TwinStore
       return deadLetters.slice(0, first).map((d) => ({ ...d }));
     },
 
-    async unregistered() {
-      return [...unregistered.entries()]
-        .sort((a, b) => b[1].lastSeenAt - a[1].lastSeenAt)
-        .map(([key, seen]) => ({ ...parseEntityKey(key), ...seen }));
+    async unregistered(page) {
+      const newestFirst = [...unregistered.entries()].sort(
+        (a, b) => b[1].lastSeenAt - a[1].lastSeenAt || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0),
+      );
+      const after = page?.after;
+      const afterKey = after ? entityKey(after) : '';
+      const rest = after
+        ? newestFirst.filter(
+            ([key, seen]) =>
+              seen.lastSeenAt < after.lastSeenAt || (seen.lastSeenAt === after.lastSeenAt && key < afterKey),
+          )
+        : newestFirst;
+      return rest.slice(0, page?.first ?? rest.length).map(([key, seen]) => ({ ...parseEntityKey(key), ...seen }));
     },
 
     async cachedCatalog() {

@@ -273,8 +273,24 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
       return (await redis.lrange(keys.deadLetters, 0, first - 1)).map((d) => JSON.parse(d) as DeadLetter);
     },
 
-    async unregistered() {
-      const members = await redis.zrevrange(keys.unregistered, 0, -1, 'WITHSCORES');
+    async unregistered(page) {
+      let members: string[];
+      if (!page) members = await redis.zrevrange(keys.unregistered, 0, -1, 'WITHSCORES');
+      else if (!page.after) members = await redis.zrevrange(keys.unregistered, 0, page.first - 1, 'WITHSCORES');
+      else {
+        const seenAt = page.after.lastSeenAt;
+        const afterKey = entityKey(page.after);
+        const [ties, older] = await Promise.all([
+          redis.zrangebyscore(keys.unregistered, seenAt, seenAt),
+          redis.zrevrangebyscore(keys.unregistered, `(${seenAt}`, '-inf', 'WITHSCORES', 'LIMIT', 0, page.first),
+        ]);
+        // Equal scores come back in key order: the ones before `after` in descending order are this page's start.
+        const rest = ties
+          .filter((key) => key < afterKey)
+          .reverse()
+          .flatMap((key) => [key, String(seenAt)]);
+        members = [...rest, ...older].slice(0, page.first * 2);
+      }
       const entityKeys = members.filter((_, i) => i % 2 === 0);
       if (entityKeys.length === 0) return [];
       const [counts, firstSeen] = await Promise.all([
