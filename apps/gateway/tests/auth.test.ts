@@ -52,6 +52,7 @@ describe('authentication at the gateway (JWT mode)', () => {
     const token = await new SignJWT({ roles: ['operator', 'root'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('sam')
+      .setIssuedAt()
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('gateway-test-jwt-secret'));
     expect((await platform.post(viewerQuery, token)).body.data).toEqual({
