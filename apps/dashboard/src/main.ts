@@ -1,13 +1,10 @@
+import { configOrExit } from '@bst/service-kit';
+import { configFromEnv } from './configFromEnv.ts';
 import { startDashboard } from './startDashboard.ts';
 
-const dashboard = await startDashboard({
-  port: Number(process.env.DASHBOARD_PORT ?? 5173),
-  host: process.env.DASHBOARD_HOST ?? '127.0.0.1',
-  gatewayUrl: process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql',
-});
-console.log(
-  `[dashboard] ${dashboard.url} (proxying /graphql to ${process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql'})`,
-);
+const config = configOrExit(() => configFromEnv());
+const dashboard = await startDashboard(config);
+console.log(`[dashboard] ${dashboard.url} (proxying /graphql to ${config.gatewayUrl})`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void dashboard.stop().then(() => process.exit(0)));

@@ -1,9 +1,10 @@
-import { platformOptionsFromEnv } from './platformOptionsFromEnv.ts';
+import { configOrExit } from '@bst/service-kit';
+import { configFromEnv } from './configFromEnv.ts';
 import { startPlatform } from './startPlatform.ts';
 
 const log = (line: string) => console.log(`[platform] ${line}`);
 const startedAt = Date.now();
-const platform = await startPlatform({ ...platformOptionsFromEnv(), log });
+const platform = await startPlatform({ ...configOrExit(() => configFromEnv()), log });
 const { urls, tokens, adapters } = platform;
 
 console.log(`

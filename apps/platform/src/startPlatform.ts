@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { startCoreSubgraph } from '@bst/core';
 import { startDashboard } from '@bst/dashboard';
 import { createGateway, issueDevTokens } from '@bst/gateway';
-import { gatewaySecretFromEnv, type Role } from '@bst/identity';
+import { devSecrets, type Role } from '@bst/identity';
 import { startSimulator } from '@bst/simulator';
 import {
   coreCatalogSource,
@@ -47,9 +47,9 @@ export interface PlatformOptions {
   simulator?: false | { intervalMs?: number; scenario?: string };
   /** Default: the repository's schema/supergraph.graphql. */
   supergraphPath?: string;
-  /** Signs and verifies the dev tokens; default the gateway's dev secret. */
+  /** Signs and verifies the dev tokens; default the public dev secret (the platform runs in dev auth mode only). */
   jwtSecret?: string;
-  /** Seals identities from the gateway to the subgraphs; default GATEWAY_SHARED_SECRET or the dev secret. */
+  /** Seals identities from the gateway to the subgraphs; default the public dev secret. */
   gatewaySecret?: string;
   /** Reload the gateway when the supergraph file changes. */
   watchSupergraph?: boolean;
@@ -101,7 +101,7 @@ export interface Platform {
 }
 
 export const defaultPorts: PlatformPorts = { gateway: 4000, core: 4001, twin: 4002, dashboard: 5173, mqtt: 1884 };
-export const devJwtSecret = 'bst-dev-jwt-secret';
+export const devJwtSecret = devSecrets.jwt;
 const repositorySupergraph = fileURLToPath(new URL('../../../schema/supergraph.graphql', import.meta.url));
 
 /** Starts the whole platform in this process: broker, core, twin store, bridge, gateway, dashboard, simulator. */
@@ -109,7 +109,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const ports = { ...defaultPorts, ...options.ports };
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
-  const gatewaySecret = options.gatewaySecret ?? gatewaySecretFromEnv();
+  // The platform is the explicit dev mode (its gateway admits anonymous viewers): its secrets may be the public ones.
+  const gatewaySecret = options.gatewaySecret ?? devSecrets.gateway;
   const jwtSecret = options.jwtSecret ?? devJwtSecret;
   const stack: { name: PlatformPiece; stop: () => Promise<void> }[] = [];
   const missing: string[] = [];

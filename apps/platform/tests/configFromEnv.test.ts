@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultPorts, platformOptionsFromEnv } from '../src/index.ts';
+import { configFromEnv, defaultPorts } from '../src/index.ts';
+
+const dev = { AUTH_MODE: 'dev' };
+const devConfig = (env: Record<string, string>) => configFromEnv({ ...dev, ...env });
 
 describe('npm start reads its adapters from the environment', () => {
   it('without DATABASE_URL, REDIS_URL or MQTT_URL everything is embedded: PGlite under .data/core, standard ports', () => {
-    const options = platformOptionsFromEnv({});
+    const options = devConfig({});
     expect(options).toMatchObject({ pgliteDir: resolve('.data/core'), ports: defaultPorts, simulator: {} });
     expect(options.databaseUrl).toBeUndefined();
     expect(options.redisUrl).toBeUndefined();
@@ -13,7 +16,7 @@ describe('npm start reads its adapters from the environment', () => {
   });
 
   it('each real service URL replaces its embedded adapter', () => {
-    const options = platformOptionsFromEnv({
+    const options = devConfig({
       DATABASE_URL: 'postgres://postgres@db:5432/bst',
       REDIS_URL: 'redis://cache:6379',
       MQTT_URL: 'mqtt://broker:1883',
@@ -27,11 +30,16 @@ describe('npm start reads its adapters from the environment', () => {
   });
 
   it('ports, the simulator and its pace are configurable, and nonsense is refused', () => {
-    const options = platformOptionsFromEnv({ GATEWAY_PORT: '0', MQTT_PORT: '11884', SIM_INTERVAL_MS: '250' });
+    const options = devConfig({ GATEWAY_PORT: '0', MQTT_PORT: '11884', SIM_INTERVAL_MS: '250' });
     expect(options.ports).toMatchObject({ gateway: 0, mqtt: 11884, core: 4001 });
     expect(options.simulator).toEqual({ intervalMs: 250 });
-    expect(platformOptionsFromEnv({ SIMULATOR: 'off' }).simulator).toBe(false);
-    expect(() => platformOptionsFromEnv({ GATEWAY_PORT: 'http' })).toThrow(/GATEWAY_PORT/);
-    expect(() => platformOptionsFromEnv({ SIM_INTERVAL_MS: '0' })).toThrow(/SIM_INTERVAL_MS/);
+    expect(devConfig({ SIMULATOR: 'off' }).simulator).toBe(false);
+    expect(() => devConfig({ GATEWAY_PORT: 'http' })).toThrow(/GATEWAY_PORT/);
+    expect(() => devConfig({ SIM_INTERVAL_MS: '0' })).toThrow(/SIM_INTERVAL_MS/);
+  });
+
+  it('runs only in an explicit dev auth mode, and says so', () => {
+    expect(() => configFromEnv({})).toThrow('platform refuses to start: AUTH_MODE must be dev');
+    expect(() => configFromEnv({ AUTH_MODE: 'jwt' })).toThrow(/AUTH_MODE must be dev/);
   });
 });
