@@ -59,8 +59,8 @@ export const bridgeConfig = defineConfig({
     protocolVersion: env.MQTT_PROTOCOL_VERSION === '4' ? 4 : 5,
     topicPrefix: env.MQTT_TOPIC_PREFIX,
     group: env.BRIDGE_GROUP ?? null,
-    // The bst-bridge- prefix is reserved in mosquitto/: no device can be given it (mosquitto/README.md).
-    clientId: env.BRIDGE_CLIENT_ID ?? `bst-bridge-${hostname()}`,
+    // The same default as before, so an upgrade keeps the session; bst-* ids are reserved in mosquitto/ for the platform.
+    clientId: env.BRIDGE_CLIENT_ID ?? `bst-twin-bridge-${hostname()}`,
     redisUrl: env.REDIS_URL,
     ...(env.TWIN_STORE_PREFIX ? { storePrefix: env.TWIN_STORE_PREFIX } : {}),
     coreGraphUrl: env.CORE_GRAPH_URL,
