@@ -131,6 +131,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       );
     },
   });
+  // Start shared when Redis is there; a gateway whose Redis is away still starts, counting per instance.
+  await sharedLimits.ready();
   const app = express();
   const httpServer = createServer(app);
 

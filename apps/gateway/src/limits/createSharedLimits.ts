@@ -20,6 +20,8 @@ export interface SharedLimits {
   release(kind: LeaseKind, holder: string, lease: string): void;
   /** A lease id unique across instances. */
   newLease(): string;
+  /** Resolves once Redis answers, or after `timeoutMs` (then the limits start per instance, degraded). */
+  ready(timeoutMs?: number): Promise<void>;
   degraded(): boolean;
   close(): Promise<void>;
 }
@@ -111,8 +113,9 @@ export function createSharedLimits(options: SharedLimitsOptions): SharedLimits {
     },
     async acquire(kind, holder, lease, max) {
       const key = setKey(kind, holder);
-      const leases = held.get(key) ?? new Set<string>();
       const granted = await shared(() => commands!.bstAcquireLease(key, lease, leaseMs, max));
+      // Read after the await: concurrent acquires of one holder must see each other's places.
+      const leases = held.get(key) ?? new Set<string>();
       const ok = granted === undefined ? leases.size < max || leases.has(lease) : granted === 1;
       if (!ok) return false;
       leases.add(lease);
@@ -127,6 +130,18 @@ export function createSharedLimits(options: SharedLimitsOptions): SharedLimits {
       void shared(() => commands!.zrem(key, lease));
     },
     newLease: () => `${instance}:${(leaseCount++).toString(36)}`,
+    async ready(timeoutMs = 2000) {
+      if (!redis || redis.status === 'ready') return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => redis.once('ready', () => resolve())),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if ((redis.status as string) !== 'ready') setDegraded(true, `not reachable within ${timeoutMs} ms`);
+    },
     degraded: () => degraded,
     async close() {
       clearInterval(renew);

@@ -155,13 +155,11 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
         if (prepared.kind === 'invalid') return prepared.errors;
         let release = () => {};
         if (prepared.kind === 'subscription') {
+          // The place on this socket is taken before any await, so that concurrent subscribes cannot all fit.
           if (subscriptions.size >= caps.maxSubscriptionsPerSocket) {
             return [subscriptionLimitError('socket', caps.maxSubscriptionsPerSocket)];
           }
           const lease = limits.newLease();
-          if (!(await limits.acquire('subscriptions', state.holder, lease, caps.maxSubscriptionsPerIdentity))) {
-            return [subscriptionLimitError('identity', caps.maxSubscriptionsPerIdentity)];
-          }
           const holder = state.holder;
           subscriptions.set(id, lease);
           release = () => {
@@ -169,6 +167,10 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
             subscriptions.delete(id);
             limits.release('subscriptions', holder, lease);
           };
+          if (!(await limits.acquire('subscriptions', holder, lease, caps.maxSubscriptionsPerIdentity))) {
+            subscriptions.delete(id);
+            return [subscriptionLimitError('identity', caps.maxSubscriptionsPerIdentity)];
+          }
         }
         const document = prepared.kind === 'subscription' ? prepared.plan.document : prepared.document;
         const contextValue: OperationContextValue = { identity, prepared, request: payload, release };
