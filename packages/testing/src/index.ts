@@ -2,6 +2,7 @@ export { createTestDatabase, type TestDatabase } from './createTestDatabase.ts';
 export { connectMqttDevice, uniqueTopicPrefix } from './mqttDevice.ts';
 export { createRedisTestPrefix, type RedisTestPrefix } from './redisPrefix.ts';
 export { services } from './services.ts';
+export { repositoryRoot, runUntilExit, type SpawnedService, spawnService } from './spawnService.ts';
 export {
   postToSubgraph,
   type RunningSubgraph,
