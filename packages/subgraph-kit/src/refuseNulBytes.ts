@@ -46,8 +46,9 @@ export function refuseNulBytes<TContext extends BaseContext>(): ApolloServerPlug
         async didResolveOperation({ request, document }) {
           const field = nulPath(request.variables ?? {}, 'variables') ?? literalWithNul(document);
           if (!field) return;
+          // 200, as for any BAD_USER_INPUT: a gateway treats a non-2xx subgraph answer as a failed subgraph.
           throw new GraphQLError(`${field} must not contain a NUL character`, {
-            extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } },
+            extensions: { code: 'BAD_USER_INPUT', field, http: { status: 200 } },
           });
         },
       };
