@@ -10,3 +10,4 @@ export {
   logErrorToStderr,
   newErrorId,
 } from './errors/maskError.ts';
+export { dropOversizeMessages } from './websocket/dropOversizeMessages.ts';

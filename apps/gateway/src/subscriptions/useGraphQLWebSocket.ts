@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Identity } from '@bst/identity';
+import { dropOversizeMessages } from '@bst/service-kit';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -204,6 +205,7 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
     wss,
     options.keepAliveMs,
   );
+  dropOversizeMessages(wss);
   // An upgrade on a kept-alive connection can still arrive after close() began.
   wss.on('connection', (socket) => {
     if (closing) socket.close(serviceRestartCloseCode, serviceRestartReason);

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
-import { createErrorMasker } from '@bst/service-kit';
+import { createErrorMasker, dropOversizeMessages } from '@bst/service-kit';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -29,6 +29,7 @@ export function serveSubscriptions<TContext extends Record<string, unknown> | ob
     path: '/graphql',
     maxPayload: options.maxPayloadBytes,
   });
+  dropOversizeMessages(wss);
   const identities = new WeakMap<object, Identity>();
   const mask = createErrorMasker('twin-subscriptions');
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => mask(error.toJSON(), error));
