@@ -1,5 +1,6 @@
+import { configOrExit } from '@bst/service-kit';
+import { configFromEnv, portSettings } from './configFromEnv.ts';
 import { PortInUseError } from './PortInUseError.ts';
-import { platformOptionsFromEnv, portSettings } from './platformOptionsFromEnv.ts';
 import { startPlatform } from './startPlatform.ts';
 
 const log = (line: string) => console.log(`[platform] ${line}`);
@@ -46,7 +47,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => re
 
 let platform: Awaited<ReturnType<typeof startPlatform>>;
 try {
-  platform = await startPlatform({ ...platformOptionsFromEnv(), log });
+  platform = await startPlatform({ ...configOrExit(() => configFromEnv()), log });
 } catch (error) {
   if (error instanceof PortInUseError) {
     const setting = portSettings[error.port];

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { startCoreSubgraph } from '@bst/core';
 import { buildDashboard } from '@bst/dashboard';
 import { createGateway, issueDevTokens } from '@bst/gateway';
-import { gatewaySecretFromEnv, type Role } from '@bst/identity';
+import { devSecrets, type Role } from '@bst/identity';
 import { startSimulator } from '@bst/simulator';
 import { coreCatalogSource, openTwinStore, startBridge, startTwinSubgraph } from '@bst/twin';
 import { startEmbeddedBroker } from './broker/startEmbeddedBroker.ts';
@@ -43,9 +43,9 @@ export interface PlatformOptions {
   simulator?: false | { intervalMs?: number; scenario?: string; backfillHours?: number };
   /** Default: the repository's schema/supergraph.graphql. */
   supergraphPath?: string;
-  /** Signs and verifies the dev tokens; default the gateway's dev secret. */
+  /** Signs and verifies the dev tokens; default the public dev secret (the platform runs in dev auth mode only). */
   jwtSecret?: string;
-  /** Seals identities from the gateway to the subgraphs; default GATEWAY_SHARED_SECRET or the dev secret. */
+  /** Seals identities from the gateway to the subgraphs; default the public dev secret. */
   gatewaySecret?: string;
   /** Reload the gateway when the supergraph file changes. */
   watchSupergraph?: boolean;
@@ -97,7 +97,7 @@ export interface Platform {
 }
 
 export const defaultPorts: PlatformPorts = { gateway: 4000, core: 4001, twin: 4002, mqtt: 1884 };
-export const devJwtSecret = 'bst-dev-jwt-secret';
+export const devJwtSecret = devSecrets.jwt;
 const repositorySupergraph = fileURLToPath(new URL('../../../schema/supergraph.graphql', import.meta.url));
 
 /**
@@ -108,7 +108,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const ports = { ...defaultPorts, ...options.ports };
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
-  const gatewaySecret = options.gatewaySecret ?? gatewaySecretFromEnv();
+  // The platform is the explicit dev mode (its gateway admits anonymous viewers): its secrets may be the public ones.
+  const gatewaySecret = options.gatewaySecret ?? devSecrets.gateway;
   const jwtSecret = options.jwtSecret ?? devJwtSecret;
   const stack: { name: PlatformPiece; stop: () => Promise<void> }[] = [];
   const missing: string[] = [];

@@ -62,7 +62,7 @@ describe('npm start stops cleanly on Ctrl-C with clients connected (production s
       const figures: { ms: number; code: number | null }[] = [];
       try {
         for (let run = 0; run < stops; run++) {
-          const platform = await spawnPlatform({ SIM_INTERVAL_MS: '500' }, { pgliteDir });
+          const platform = await spawnPlatform({ SIM_INTERVAL_MS: '500' }, { dataDir: pgliteDir });
           try {
             const clients = await connectClients(platform);
             const { code, signal, ms } = await platform.stop('SIGINT');
@@ -113,7 +113,7 @@ describe('npm start stops cleanly on Ctrl-C with clients connected (production s
     await new Promise<void>((listening) => holder.listen(taken, '127.0.0.1', () => listening()));
     const pgliteDir = await mkdtemp(join(tmpdir(), 'bst-port-'));
     try {
-      const failure = await spawnPlatform({ GATEWAY_PORT: `${taken}`, SIMULATOR: 'off' }, { pgliteDir }).then(
+      const failure = await spawnPlatform({ GATEWAY_PORT: `${taken}`, SIMULATOR: 'off' }, { dataDir: pgliteDir }).then(
         () => null,
         (error: Error) => error.message,
       );

@@ -1,9 +1,9 @@
+export { configFromEnv, type SimulatorConfig, simulatorConfig } from './configFromEnv.ts';
 export { type City, cities, type GeoPoint } from './fleet/cities.ts';
 export { demoFleet } from './fleet/demoFleet.ts';
 export { greatCircle } from './fleet/greatCircle.ts';
 export { positionAt } from './fleet/positionAt.ts';
 export type { EntityType, Placement, Position, Thermal, VirtualSensor } from './fleet/virtualSensor.ts';
-export { optionsFromEnv } from './optionsFromEnv.ts';
 export { type Simulator, type SimulatorOptions, startSimulator } from './publisher/startSimulator.ts';
 export { demoScenario } from './scenarios/demoScenario.ts';
 export { activeFaults, type Fault, type FaultWindow, type Scenario } from './scenarios/scenario.ts';

@@ -47,10 +47,17 @@ export function portIsFree(port: number): Promise<boolean> {
 }
 
 /** The command `npm start` runs (package.json's scripts.start), split into program and arguments. */
-export function startCommand(): [string, string[]] {
+export function startCommand(): [string, string[], Record<string, string>] {
   const manifest = JSON.parse(readFileSync(join(repository, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const [program, ...args] = manifest.scripts.start.split(/\s+/);
-  return [program!, args];
+  const words = manifest.scripts.start.split(/\s+/);
+  // Leading NAME=value words are the script's environment (e.g. AUTH_MODE=dev), as the shell would read them.
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  const [program, ...args] = words;
+  return [program!, args, env];
 }
 
 /**
@@ -60,23 +67,24 @@ export function startCommand(): [string, string[]] {
  */
 export async function spawnPlatform(
   env: Record<string, string> = {},
-  { pgliteDir, startTimeoutMs = 90_000 }: { pgliteDir?: string; startTimeoutMs?: number } = {},
+  { dataDir: keptDir, startTimeoutMs = 90_000 }: { dataDir?: string; startTimeoutMs?: number } = {},
 ): Promise<SpawnedPlatform> {
   const [gateway, core, twin, mqtt] = (await freePorts(4)) as [number, number, number, number];
-  const dataDir = pgliteDir ?? (await mkdtemp(join(tmpdir(), 'bst-spawned-')));
+  const dataDir = keptDir ?? (await mkdtemp(join(tmpdir(), 'bst-spawned-')));
   const { NODE_ENV: _unset, ...inherited } = process.env;
-  const [program, args] = startCommand();
+  const [program, args, scriptEnv] = startCommand();
   const child = spawn(program, args, {
     cwd: repository,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...inherited,
+      ...scriptEnv,
       GATEWAY_PORT: `${gateway}`,
       CORE_PORT: `${core}`,
       TWIN_PORT: `${twin}`,
       MQTT_PORT: `${mqtt}`,
-      PGLITE_DIR: dataDir,
+      DATA_DIR: dataDir,
       BRIDGE_CLIENT_ID: `bst-spawned-${gateway}`,
       ...env,
     },
@@ -130,7 +138,7 @@ export async function spawnPlatform(
     },
     async cleanup() {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
-      if (!pgliteDir) await rm(dataDir, { recursive: true, force: true });
+      if (!keptDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

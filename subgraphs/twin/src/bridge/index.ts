@@ -1,5 +1,6 @@
 export { type CatalogSource, type CoreCatalogSourceOptions, coreCatalogSource } from './catalog/coreCatalogSource.ts';
 export { type CatalogFollower, type CatalogView, catalogView, followCatalog } from './catalog/followCatalog.ts';
+export { type BridgeConfig, bridgeConfig, configFromEnv as bridgeConfigFromEnv } from './configFromEnv.ts';
 export { handleDeviceMessage } from './handlers/index.ts';
 export { type IngestContext, ingestReading } from './ingest/ingestReading.ts';
 export { nextCheckAt } from './scheduler/nextCheckAt.ts';

@@ -40,6 +40,8 @@ export interface Bridge {
   catalog: CatalogFollower;
   /** MQTT messages this instance has stored and acknowledged. */
   messagesHandled(): number;
+  /** Retained copies the broker replayed at subscribe time: acknowledged, never stored again as new readings. */
+  retainedIgnored(): number;
   /** Whether the MQTT connection is up right now (the health check reads it). */
   connected(): boolean;
   /** Stops, lets the messages in hand be stored and acknowledged, then disconnects (the session is kept). */
@@ -67,8 +69,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const context: IngestContext = { store: options.store, catalog: () => catalog.current(), monitors };
   let stopping = false;
   let handled = 0;
+  let retainedIgnored = 0;
 
   async function store(packet: IPublishPacket): Promise<void> {
+    // A retained copy is a replay of what the broker last kept, not a new reading: its live delivery was stored.
+    if (packet.retain) {
+      retainedIgnored++;
+      return;
+    }
     const receivedAt = Date.now();
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     for (let attempt = 0; ; attempt++) {
@@ -110,7 +118,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       client.once('connect', () => resolve());
       client.once('error', reject);
     });
-    await client.subscribeAsync(subscription, { qos: 1 });
+    // MQTT 5: the broker does not send retained messages at all (rh 2); 3.1.1 brokers do, and they are skipped.
+    await client.subscribeAsync(subscription, { qos: 1, ...(protocolVersion === 5 ? { rh: 2 } : {}) });
   } catch (error) {
     // A bridge that could not start leaves no poller or reconnect loop behind.
     catalog.stop();
@@ -133,6 +142,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     clientId,
     catalog,
     messagesHandled: () => handled,
+    retainedIgnored: () => retainedIgnored,
     connected: () => client.connected,
     async stop() {
       stopping = true;

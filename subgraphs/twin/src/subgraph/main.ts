@@ -1,22 +1,20 @@
-import { gatewaySecretFromEnv } from '@bst/identity';
+import { configOrExit } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
 import { coreCatalogSource } from '../bridge/index.ts';
-import { openTwinStore, twinStoreConfigFromEnv } from '../store/index.ts';
+import { openTwinStore } from '../store/index.ts';
+import { configFromEnv } from './configFromEnv.ts';
 import { startTwinSubgraph } from './startTwinSubgraph.ts';
 
-const env = process.env;
-const gatewaySecret = gatewaySecretFromEnv();
-// REDIS_URL or REDIS_CLUSTER_NODES, TWIN_STORE_* and TWIN_HOT_WINDOW_HOURS…: see store/README.md.
-const store = await openTwinStore(twinStoreConfigFromEnv(env, { redisUrl: 'redis://127.0.0.1:6379' }));
+const config = configOrExit(() => configFromEnv());
+const store = await openTwinStore(config.store);
 const subgraph = await startTwinSubgraph({
   store,
-  port: Number(env.PORT ?? 4002),
-  host: env.HOST ?? '0.0.0.0',
-  gatewaySecret,
-  catalogSource: coreCatalogSource({
-    url: env.CORE_GRAPH_URL ?? 'http://127.0.0.1:4001/graphql',
-    secret: gatewaySecret,
-  }),
+  port: config.port,
+  host: config.host,
+  gatewaySecret: config.trust.secret,
+  identityMaxAgeSeconds: config.trust.identityMaxAgeSeconds,
+  wsMaxPayloadBytes: config.wsMaxPayloadBytes,
+  catalogSource: coreCatalogSource({ url: config.coreGraphUrl, secret: config.trust.secret }),
 });
 console.log(JSON.stringify({ service: 'twin-subgraph', ready: true, url: subgraph.url, pid: process.pid }));
 

@@ -1,4 +1,3 @@
-import { gatewaySecretFromEnv } from '@bst/identity';
 import { connectMqttDevice, createRedisTestPrefix, services, uniqueName, uniqueTopicPrefix } from '@bst/testing';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +22,7 @@ describe('the bridge, end to end on real Mosquitto and Redis', () => {
     bridge = await startBridge({
       mqttUrl: services.mqttUrl,
       store,
-      catalogSource: coreCatalogSource({ url: core.url, secret: gatewaySecretFromEnv() }),
+      catalogSource: coreCatalogSource({ url: core.url, secret: core.secret }),
       topicPrefix,
       clientId: uniqueName('bridge'),
       catalogPollMs: 200,

@@ -29,7 +29,7 @@ export interface TwinFixture {
   ): Promise<Answer<T>>;
   /** A device message through the bridge's own validation and ingest path (no broker needed). */
   publish(topic: string, payload: unknown, receivedAt?: number): Promise<void>;
-  identity(role: Role): string;
+  identity(role: Role): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -62,7 +62,7 @@ export async function startTwinFixture(bindings: { container?: string[]; sample?
       const { body } = await postToSubgraph(
         subgraph.url,
         { query, ...(variables ? { variables } : {}) },
-        identity(role),
+        await identity(role),
       );
       return body as Answer<T>;
     },

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stubCoreSecret } from './stubCore.ts';
 
 const twinRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,7 +19,8 @@ export interface BridgeProcessEnv {
 export async function spawnBridge(env: BridgeProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(twinRoot, 'src/bridge/main.ts')], {
     cwd: twinRoot,
-    env: { ...process.env, ...env },
+    // A bridge started without its secret (and without AUTH_MODE=dev) refuses to start: it seals for the stub core.
+    env: { ...process.env, GATEWAY_SHARED_SECRET: stubCoreSecret, BRIDGE_HEALTH_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
