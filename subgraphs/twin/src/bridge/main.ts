@@ -3,10 +3,12 @@ import { hostname } from 'node:os';
 import { gatewaySecretFromEnv } from '@bst/identity';
 import { openTwinStore, twinStoreConfigFromEnv } from '../store/index.ts';
 import { coreCatalogSource } from './catalog/coreCatalogSource.ts';
+import { groupCommitSettingsFromEnv } from './groupCommitSettingsFromEnv.ts';
 import { startBridge } from './startBridge.ts';
 
 const env = process.env;
 // REDIS_URL or REDIS_CLUSTER_NODES, TWIN_STORE_* and TWIN_HOT_WINDOW_HOURS…: see store/README.md.
+const commitSettings = groupCommitSettingsFromEnv(env);
 const store = await openTwinStore(twinStoreConfigFromEnv(env, { redisUrl: 'redis://127.0.0.1:6379' }));
 const bridge = await startBridge({
   mqttUrl: env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
@@ -23,6 +25,7 @@ const bridge = await startBridge({
   ...(env.CATALOG_POLL_MS ? { catalogPollMs: Number(env.CATALOG_POLL_MS) } : {}),
   ...(env.SCHEDULER_INTERVAL_MS ? { schedulerIntervalMs: Number(env.SCHEDULER_INTERVAL_MS) } : {}),
   ...(env.MQTT_PROTOCOL_VERSION === '4' ? { protocolVersion: 4 as const } : {}),
+  ...commitSettings,
 });
 
 // The bridge serves no graph; this is what compose's healthcheck and an orchestrator's liveness probe read.

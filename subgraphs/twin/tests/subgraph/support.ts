@@ -1,8 +1,7 @@
 import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { type Identity, type Role, sealIdentity } from '@bst/identity';
 import { postToSubgraph, services, uniqueName } from '@bst/testing';
-import { catalogView, handleDeviceMessage } from '../../src/bridge/index.ts';
-import { createMonitorCache } from '../../src/bridge/ingest/monitorCache.ts';
+import { catalogView, createGroupCommit, handleDeviceMessage } from '../../src/bridge/index.ts';
 import { createRedisTwinStore, type MonitoringCatalog, type TwinStore } from '../../src/store/index.ts';
 import { startTwinSubgraph, type TwinSubgraph } from '../../src/subgraph/index.ts';
 
@@ -51,7 +50,7 @@ export async function startTwinFixture(bindings: { container?: string[]; sample?
   await store.cacheCatalog(catalog, 3600);
   const subgraph = await startTwinSubgraph({ store, gatewaySecret: secret });
   const view = catalogView(catalog);
-  const ingest = { store, catalog: () => view, monitors: createMonitorCache() };
+  const ingest = { store, ingest: createGroupCommit({ store, catalog: () => view }).ingest };
   const identity = (role: Role) => sealIdentity({ subject: `test-${role}`, roles: [role] } satisfies Identity, secret);
   return {
     store,

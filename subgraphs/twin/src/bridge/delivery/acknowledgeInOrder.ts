@@ -11,15 +11,15 @@ const acknowledgedLater = new Error('acknowledged after its effects are stored')
 type PacketWriter = { _sendPacket(packet: { cmd: 'puback'; messageId: number; reasonCode: number }): void };
 
 /**
- * Lets one MQTT connection store many messages at once while keeping every promise of QoS 1: messages of one topic
- * (one container or sample) are stored strictly in arrival order, different topics concurrently (so Redis round
- * trips overlap), and PUBACKs go out in arrival order, each only after its message and all earlier ones are stored.
- * MQTT.js has no public manual-ack API, so the PUBACK is written through its packet writer; acks owed on a connection
- * that closed are dropped (message ids are reused after reconnecting) and the broker redelivers those messages.
+ * Lets one MQTT connection store many messages at once while keeping every promise of QoS 1: each message is handed
+ * to `store` as it arrives (which must take it in that order before its first await: the group commit keeps one
+ * entity's readings in arrival order from there), and PUBACKs go out in arrival order, each only after its message
+ * and all earlier ones are stored. MQTT.js has no public manual-ack API, so the PUBACK is written through its packet
+ * writer; acks owed on a connection that closed are dropped (message ids are reused after reconnecting) and the
+ * broker redelivers those messages.
  */
 export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishPacket) => Promise<void>) {
   let acks: PendingAck[] = [];
-  const chains = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
 
   client.on('close', () => {
@@ -39,10 +39,7 @@ export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishP
     const queue = acks;
     const pending: PendingAck = { messageId: packet.qos > 0 ? packet.messageId : undefined, stored: false };
     queue.push(pending);
-    const previous = chains.get(packet.topic) ?? Promise.resolve();
-    const current = previous.then(() => store(packet));
-    chains.set(packet.topic, current);
-    const tracked = current.then(
+    const tracked = store(packet).then(
       () => {
         pending.stored = true;
         flush(queue);
@@ -50,10 +47,7 @@ export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishP
       () => {},
     );
     inFlight.add(tracked);
-    void tracked.finally(() => {
-      inFlight.delete(tracked);
-      if (chains.get(packet.topic) === current) chains.delete(packet.topic);
-    });
+    void tracked.finally(() => inFlight.delete(tracked));
     callback(packet.qos > 0 ? acknowledgedLater : undefined);
   };
 
