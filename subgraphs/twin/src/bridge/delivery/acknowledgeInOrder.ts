@@ -3,6 +3,13 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 interface PendingAck {
   messageId: number | undefined;
   stored: boolean;
+  next: PendingAck | null;
+}
+
+/** The acks owed on one connection, oldest first (a linked list: a thousand in flight make `shift()` costly). */
+interface AckQueue {
+  first: PendingAck | null;
+  last: PendingAck | null;
 }
 
 /** MQTT.js skips its own PUBACK when handleMessage calls back with an error; the PUBACK is then ours to send. */
@@ -19,16 +26,18 @@ type PacketWriter = { _sendPacket(packet: { cmd: 'puback'; messageId: number; re
  * broker redelivers those messages.
  */
 export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishPacket) => Promise<void>) {
-  let acks: PendingAck[] = [];
+  let acks: AckQueue = { first: null, last: null };
   const inFlight = new Set<Promise<void>>();
 
   client.on('close', () => {
-    acks = [];
+    acks = { first: null, last: null };
   });
 
-  function flush(queue: PendingAck[]): void {
-    while (queue === acks && queue[0]?.stored) {
-      const { messageId } = queue.shift() as PendingAck;
+  function flush(queue: AckQueue): void {
+    while (queue === acks && queue.first?.stored) {
+      const { messageId } = queue.first;
+      queue.first = queue.first.next;
+      if (queue.first === null) queue.last = null;
       if (messageId !== undefined && client.connected) {
         (client as unknown as PacketWriter)._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
       }
@@ -37,8 +46,10 @@ export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishP
 
   client.handleMessage = (packet, callback) => {
     const queue = acks;
-    const pending: PendingAck = { messageId: packet.qos > 0 ? packet.messageId : undefined, stored: false };
-    queue.push(pending);
+    const pending: PendingAck = { messageId: packet.qos > 0 ? packet.messageId : undefined, stored: false, next: null };
+    if (queue.last) queue.last.next = pending;
+    else queue.first = pending;
+    queue.last = pending;
     const tracked = store(packet).then(
       () => {
         pending.stored = true;
