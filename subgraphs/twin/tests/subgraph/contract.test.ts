@@ -1,4 +1,4 @@
-import { services, subgraphContract, uniqueName } from '@bst/testing';
+import { createRedisTestPrefix, subgraphContract } from '@bst/testing';
 import { catalogView, createGroupCommit, handleDeviceMessage } from '../../src/bridge/index.ts';
 import { createRedisTwinStore } from '../../src/store/index.ts';
 import { startTwinSubgraph } from '../../src/subgraph/index.ts';
@@ -8,7 +8,8 @@ subgraphContract({
   name: 'twin',
   secret,
   async start() {
-    const store = createRedisTwinStore({ redis: services.redisUrl, prefix: uniqueName('twin_contract') });
+    const redis = createRedisTestPrefix('twin_contract');
+    const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
     const catalog = { version: 'v1', profiles: [], bindings: [] };
     const ingest = { store, ingest: createGroupCommit({ store, catalog: () => catalogView(catalog) }).ingest };
     const payload = Buffer.from(JSON.stringify({ temperature: 4.5, humidity: 50 }));
