@@ -2,9 +2,10 @@
 export default [
   'packages/*/vitest.config.ts',
   'subgraphs/*/vitest.config.ts',
-  // The twin's Redis suites once more on a 3-master Redis Cluster.
+  // The twin's Redis suites and the e2e scenarios once more on a 3-master Redis Cluster.
   'subgraphs/twin/vitest.cluster.config.ts',
   'apps/*/vitest.config.ts',
   'schema/vitest.config*.ts',
   'e2e/vitest.config.ts',
+  'e2e/vitest.cluster.config.ts',
 ];

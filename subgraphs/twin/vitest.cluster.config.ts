@@ -8,8 +8,8 @@ export default defineProject({
   test: {
     name: 'twin-cluster',
     include: ['tests/cluster/**/*.test.ts', 'tests/bridge/**/*.test.ts', 'tests/subgraph/**/*.test.ts'],
-    globalSetup: ['tests/support/redisClusterGlobalSetup.ts'],
-    setupFiles: ['tests/support/onRedisCluster.ts'],
+    globalSetup: ['../../packages/testing/src/vitest/redisClusterGlobalSetup.ts'],
+    setupFiles: ['../../packages/testing/src/vitest/onRedisCluster.ts'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
   },

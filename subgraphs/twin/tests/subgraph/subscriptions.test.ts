@@ -1,8 +1,8 @@
 import { GATEWAY_IDENTITY_HEADER } from '@bst/identity';
+import { type SubscriberCount, subscriberCount } from '@bst/testing';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type SubscriberCount, subscriberCount } from '../support/subscriberCount.ts';
 import { MINUTE, reading, startTwinFixture, type TwinFixture } from './support.ts';
 
 interface Received<T> {

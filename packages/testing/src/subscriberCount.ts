@@ -1,5 +1,5 @@
-import type { RedisTestTarget } from '@bst/testing';
 import { Cluster, Redis } from 'ioredis';
+import type { RedisTestTarget } from './redisPrefix.ts';
 
 export interface SubscriberCount {
   /** Subscribers of `channel`: on a cluster the sum over every node, since each node counts only its own. */

@@ -1,14 +1,14 @@
-import { startRedisCluster } from '@bst/testing';
 import type { TestProject } from 'vitest/node';
+import { startRedisCluster } from '../startRedisCluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** `host:port,…` of the cluster the `twin-cluster` project runs on. */
+    /** `host:port,…` of the cluster a `*-cluster` project runs on. */
     redisClusterNodes: string;
   }
 }
 
-/** One cluster for the whole project, handed to its test files (onRedisCluster.ts), stopped after them. */
+/** A Vitest globalSetup: one cluster for the whole project, handed to its test files (setupFiles: onRedisCluster.ts), stopped after them. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cluster = await startRedisCluster();
   project.provide('redisClusterNodes', cluster.nodes.map((node) => `${node.host}:${node.port}`).join(','));
