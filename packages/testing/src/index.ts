@@ -10,4 +10,5 @@ export {
   type SubgraphContractOptions,
   subgraphContract,
 } from './subgraphContract.ts';
+export { type SubscriberCount, subscriberCount } from './subscriberCount.ts';
 export { uniqueName } from './uniqueName.ts';

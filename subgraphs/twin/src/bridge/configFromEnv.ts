@@ -27,6 +27,10 @@ export interface BridgeConfig {
   coreGraphUrl: string;
   catalogPollMs?: number;
   schedulerIntervalMs?: number;
+  /** MQTT 5 receive maximum: how many unacknowledged messages the broker may have in flight to this bridge. */
+  receiveMaximum?: number;
+  /** Group commit: readings per store call and store calls in flight. */
+  groupCommit: { maxBatch?: number; maxInFlight?: number };
   healthPort: number;
   host: string;
   /** Seals the bridge's own identity for core's catalog queries. */
@@ -47,6 +51,9 @@ export const bridgeConfig = defineConfig({
     CORE_GRAPH_URL: url(['http', 'https']).default('http://127.0.0.1:4001/graphql'),
     CATALOG_POLL_MS: optionalInteger({ min: 50, max: 3_600_000 }),
     SCHEDULER_INTERVAL_MS: optionalInteger({ min: 50, max: 3_600_000 }),
+    BRIDGE_RECEIVE_MAXIMUM: optionalInteger({ min: 1, max: 65_535 }),
+    BRIDGE_COMMIT_MAX_BATCH: optionalInteger({ min: 1, max: 10_000 }),
+    BRIDGE_COMMITS_IN_FLIGHT: optionalInteger({ min: 1, max: 1000 }),
     BRIDGE_HEALTH_PORT: port(4003),
     HOST: text().default('0.0.0.0'),
     ...gatewayTrustVariables,
@@ -65,6 +72,11 @@ export const bridgeConfig = defineConfig({
     coreGraphUrl: env.CORE_GRAPH_URL,
     ...(env.CATALOG_POLL_MS === undefined ? {} : { catalogPollMs: env.CATALOG_POLL_MS }),
     ...(env.SCHEDULER_INTERVAL_MS === undefined ? {} : { schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS }),
+    ...(env.BRIDGE_RECEIVE_MAXIMUM === undefined ? {} : { receiveMaximum: env.BRIDGE_RECEIVE_MAXIMUM }),
+    groupCommit: {
+      ...(env.BRIDGE_COMMIT_MAX_BATCH === undefined ? {} : { maxBatch: env.BRIDGE_COMMIT_MAX_BATCH }),
+      ...(env.BRIDGE_COMMITS_IN_FLIGHT === undefined ? {} : { maxInFlight: env.BRIDGE_COMMITS_IN_FLIGHT }),
+    },
     healthPort: env.BRIDGE_HEALTH_PORT,
     host: env.HOST,
     trust: gatewayTrust(env),

@@ -19,6 +19,8 @@ const bridge = await startBridge({
   ...(config.mqttPassword ? { mqttPassword: config.mqttPassword } : {}),
   ...(config.catalogPollMs === undefined ? {} : { catalogPollMs: config.catalogPollMs }),
   ...(config.schedulerIntervalMs === undefined ? {} : { schedulerIntervalMs: config.schedulerIntervalMs }),
+  ...(config.receiveMaximum === undefined ? {} : { receiveMaximum: config.receiveMaximum }),
+  groupCommit: config.groupCommit,
 });
 
 // The bridge serves no graph; this is what compose's healthcheck and an orchestrator's liveness probe read.

@@ -5,7 +5,7 @@ import type { CatalogSource } from './catalog/coreCatalogSource.ts';
 import { type CatalogFollower, followCatalog } from './catalog/followCatalog.ts';
 import { acknowledgeInOrder } from './delivery/acknowledgeInOrder.ts';
 import { handleDeviceMessage } from './handlers/index.ts';
-import type { IngestContext } from './ingest/ingestReading.ts';
+import { createGroupCommit, type GroupCommitStats, type IngestContext } from './ingest/createGroupCommit.ts';
 import { createMonitorCache } from './ingest/monitorCache.ts';
 import { startScheduler } from './scheduler/startScheduler.ts';
 
@@ -30,6 +30,13 @@ export interface BridgeOptions {
    * the embedded aedes broker, with the same persistent session (clean: false) and QoS 1 acknowledgements.
    */
   protocolVersion?: 4 | 5;
+  /**
+   * MQTT 5 receive maximum: how many unacknowledged messages the broker may have out to this instance. It bounds the
+   * messages in hand, so it must cover the batches being committed and the one forming (default 1000).
+   */
+  receiveMaximum?: number;
+  /** Group commit: readings per batch (default 256) and batches committed at once (default 2); see README. */
+  groupCommit?: { maxBatch?: number; maxInFlight?: number };
   /** Scheduler interval; false = this instance does not tick (another one does). */
   schedulerIntervalMs?: number | false;
   onError?: (error: unknown) => void;
@@ -42,6 +49,8 @@ export interface Bridge {
   messagesHandled(): number;
   /** Retained copies the broker replayed at subscribe time: acknowledged, never stored again as new readings. */
   retainedIgnored(): number;
+  /** Batches and readings the group commit has sent so far. */
+  commitStats(): GroupCommitStats;
   /** Whether the MQTT connection is up right now (the health check reads it). */
   connected(): boolean;
   /** Stops, lets the messages in hand be stored and acknowledged, then disconnects (the session is kept). */
@@ -66,7 +75,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ...(options.catalogTtlSeconds === undefined ? {} : { ttlSeconds: options.catalogTtlSeconds }),
   });
   const monitors = createMonitorCache();
-  const context: IngestContext = { store: options.store, catalog: () => catalog.current(), monitors };
+  const commits = createGroupCommit({
+    store: options.store,
+    catalog: () => catalog.current(),
+    monitors,
+    onError,
+    ...options.groupCommit,
+  });
+  const context: IngestContext = { store: options.store, ingest: commits.ingest };
   let stopping = false;
   let handled = 0;
   let retainedIgnored = 0;
@@ -85,7 +101,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         handled++;
         return;
       } catch (error) {
-        // The store is unreachable or failing: keep the message unacknowledged and retry; on stop it is redelivered.
+        // A dead letter could not be stored (readings are retried by the group commit): keep the message
+        // unacknowledged and retry; on stop it is redelivered.
         onError(error);
         if (stopping) throw error;
         await new Promise((resolve) => setTimeout(resolve, retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)]));
@@ -101,8 +118,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ...(protocolVersion === 5
       ? {
           protocolVersion,
-          // receiveMaximum bounds the messages in hand (and the acks owed) at any moment.
-          properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? 7 * 24 * 3600, receiveMaximum: 100 },
+          properties: {
+            sessionExpiryInterval: options.sessionExpirySeconds ?? 7 * 24 * 3600,
+            receiveMaximum: options.receiveMaximum ?? 1000,
+          },
         }
       : { protocolVersion }),
     reconnectPeriod: 1000,
@@ -143,11 +162,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     catalog,
     messagesHandled: () => handled,
     retainedIgnored: () => retainedIgnored,
+    commitStats: () => commits.stats(),
     connected: () => client.connected,
     async stop() {
       stopping = true;
       catalog.stop();
       await scheduler?.stop();
+      commits.close();
       await delivery.drain();
       await client.endAsync(false);
     },

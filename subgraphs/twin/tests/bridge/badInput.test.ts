@@ -75,7 +75,7 @@ function malformedMessages(count: number, now: number): Malformed[] {
 
 it('survives 1,000+ malformed messages: each counted and dead-lettered with a reason, every valid reading stored', async () => {
   const redis = createRedisTestPrefix('twin_badinput');
-  const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+  const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
   const core = await startStubCore(catalogFor(['BOX-0001', 'BOX-0002']));
   cleanups.push(
     () => redis.cleanup(),

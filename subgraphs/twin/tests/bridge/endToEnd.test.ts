@@ -17,7 +17,7 @@ describe('the bridge, end to end on real Mosquitto and Redis', () => {
 
   beforeAll(async () => {
     core = await startStubCore(catalogFor(['BOX-0001', 'BOX-0002', 'BOX-0003', 'SAMPLE-0001']));
-    store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+    store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
     await store.subscribeAlertEvents((event) => alertEvents.push(event));
     bridge = await startBridge({
       mqttUrl: services.mqttUrl,

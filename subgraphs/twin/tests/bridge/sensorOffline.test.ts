@@ -12,7 +12,7 @@ afterAll(async () => {
 
 it('raises SENSOR_OFFLINE by silence exactly once across three bridge instances, and clears it on the next reading', async () => {
   const redis = createRedisTestPrefix('twin_offline');
-  const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+  const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
   const core = await startStubCore(catalogFor(['BOX-0001'], { ...refrigerated, staleAfterSeconds: 1 }));
   cleanups.push(
     () => redis.cleanup(),

@@ -55,7 +55,7 @@ function deviceUploads(stream: StreamReading[]): Upload[][] {
 /** Runs the stream through `instances` bridges sharing one subscription and returns what the store ends up with. */
 async function runThrough(core: StubCore, instances: number, stream: StreamReading[]) {
   const redis = createRedisTestPrefix('twin_shared');
-  const store: TwinStore = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+  const store: TwinStore = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
   cleanups.push(
     () => redis.cleanup(),
     () => store.close(),

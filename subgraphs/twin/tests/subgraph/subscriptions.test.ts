@@ -1,7 +1,6 @@
 import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
-import { services } from '@bst/testing';
+import { type SubscriberCount, subscriberCount } from '@bst/testing';
 import { type Client, createClient } from 'graphql-ws';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { MINUTE, reading, secret, startTwinFixture, type TwinFixture } from './support.ts';
@@ -47,14 +46,13 @@ function subscribe<T>(client: Client, query: string, variables: Record<string, u
 describe('subscriptions served by the twin subgraph over graphql-ws', () => {
   let twin: TwinFixture;
   let client: Client;
-  let redis: Redis;
+  let subscribers: SubscriberCount;
 
   /** The subgraph subscribes to the store's channel before its first event; waiting for it makes the test deterministic. */
   async function subscribedTo(channel: string) {
     const deadline = Date.now() + 3000;
     for (;;) {
-      const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(count) > 0) return;
+      if ((await subscribers.of(channel)) > 0) return;
       if (Date.now() > deadline) throw new Error(`nobody subscribed to ${channel}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -62,7 +60,7 @@ describe('subscriptions served by the twin subgraph over graphql-ws', () => {
 
   beforeAll(async () => {
     twin = await startTwinFixture({ container: ['BOX-SUB', 'BOX-OTHER'] });
-    redis = new Redis(services.redisUrl);
+    subscribers = subscriberCount(twin.target);
     client = createClient({
       url: twin.subgraph.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
@@ -72,7 +70,7 @@ describe('subscriptions served by the twin subgraph over graphql-ws', () => {
   });
   afterAll(async () => {
     await client?.dispose();
-    redis?.disconnect();
+    subscribers?.close();
     await twin?.stop();
   });
 

@@ -1,18 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RedisTestTarget } from '@bst/testing';
 import { stubCoreSecret } from './stubCore.ts';
 
 const twinRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface BridgeProcessEnv {
   MQTT_URL: string;
-  REDIS_URL: string;
+  REDIS_URL?: string;
+  REDIS_CLUSTER_NODES?: string;
   CORE_GRAPH_URL: string;
   MQTT_TOPIC_PREFIX: string;
   TWIN_STORE_PREFIX: string;
   BRIDGE_CLIENT_ID: string;
   BRIDGE_GROUP?: string;
+}
+
+/** The store's connection as the bridge reads it from its environment: one Redis or a cluster. */
+export function redisEnv(target: RedisTestTarget): { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string } {
+  if ('url' in target) return { REDIS_URL: target.url };
+  return { REDIS_CLUSTER_NODES: target.clusterNodes.map((node) => `${node.host}:${node.port}`).join(',') };
 }
 
 /** `npm run start:bridge` as a real child process (tsx), resolved once it prints its ready line. */
