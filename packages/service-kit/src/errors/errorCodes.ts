@@ -22,6 +22,7 @@ export const clientErrorCodes: ReadonlySet<string> = new Set([
   'SERVICE_RESTART',
   'CURSOR_EXPIRED',
   'SLOW_CONSUMER',
+  'BACKLOG_EXCEEDED',
 ]);
 
 /** Codes clients act on (retry later, partial data) whose detail is internal: the code stays, the message is ours. */
