@@ -8,5 +8,6 @@ export const slowConsumerCloseCode = 4008;
 export const slowConsumerMessage =
   'Slow consumer: more results waiting than the buffer allows; reconnect and resume from your last cursor';
 
-// How long a dropped WebSocket gets to take its close frame before its connection is cut (a stalled one never does).
-export const slowConsumerGraceMs = 1000;
+// How long a dropped client gets to take its close frame (or last event) before its connection is cut: a slow reader
+// learns why, a stalled one never reads it. It holds little meanwhile (the one message in flight and the close).
+export const slowConsumerGraceMs = 5000;
