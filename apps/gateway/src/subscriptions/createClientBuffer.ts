@@ -77,7 +77,7 @@ export function createClientBuffer(limits: ClientBufferLimits, handlers: ClientB
       close();
       return { done: true, value: undefined };
     },
-    // Transports (graphql-sse clients' servers, graphql-ws) recognise a generator by `throw` and call return() on it.
+    // graphql-ws recognises a generator by `throw` and only then calls return() when the client goes.
     async throw() {
       leave();
       close();
