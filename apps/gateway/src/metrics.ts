@@ -10,6 +10,7 @@ export interface GatewayMetrics {
   upstreamSubscriptions: Gauge;
   upstreamSockets: Gauge;
   sharedLimitsDegraded: Gauge;
+  subgraphFetches: Counter<'outcome'>;
 }
 
 /** One registry per gateway instance, so two gateways in one process (tests) never share counters. */
@@ -57,6 +58,12 @@ export function createGatewayMetrics(): GatewayMetrics {
     sharedLimitsDegraded: new Gauge({
       name: 'bst_gateway_shared_limits_degraded',
       help: '1 while Redis is unreachable and rate limit and caps are counted per instance, else 0',
+      registers: [registry],
+    }),
+    subgraphFetches: new Counter({
+      name: 'bst_gateway_subgraph_fetches_total',
+      help: 'Subgraph requests: sent, merged into an identical query already in flight, or retried after a reset socket',
+      labelNames: ['outcome'] as const,
       registers: [registry],
     }),
   };

@@ -114,8 +114,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const seal = createSealCache(identitySeal);
   const verify = createTokenVerifier(options.auth);
-  const fetcher = createSubgraphFetcher();
   const metrics = createGatewayMetrics();
+  const fetchOutcomes = {
+    sent: metrics.subgraphFetches.labels('sent'),
+    merged: metrics.subgraphFetches.labels('merged'),
+    retried: metrics.subgraphFetches.labels('retried'),
+  };
+  const fetcher = createSubgraphFetcher({ onFetch: (outcome) => fetchOutcomes[outcome].inc() });
   const mask = createErrorMasker('gateway', options.errorLog);
   const guard = createOperationGuard(limits);
   const sharedLimits = createSharedLimits({
