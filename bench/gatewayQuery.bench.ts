@@ -1,9 +1,11 @@
 // Issue 12: the gateway's query path against bare Apollo Gateway (its own fetcher, then ours) and Hive Gateway, in the
 // same run: the same dashboard-like queries at a fixed concurrency, each gateway in its own process (its CPU read
 // from /proc), runs alternating between the gateways round after round; medians over the rounds.
+
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { signToken } from '@bst/gateway';
-import { type SpawnedService, spawnService } from '@bst/testing';
+import { repositoryRoot, type SpawnedService, spawnService } from '@bst/testing';
 import { loadAtConcurrency } from './support/loadAtConcurrency.ts';
 import { processCpuMs } from './support/processCpu.ts';
 import { percentile, round } from './support/startAlertStack.ts';
@@ -51,7 +53,15 @@ const ready = /gateway ready at (\S+)/;
 const stack = await startQueryStack();
 const started: Partial<Record<GatewayName, SpawnedService>> = {};
 try {
+  // Every gateway process writes a CPU profile (<pid>.cpuprofile) of the measured rounds there.
+  const nodeOptions: Record<string, string> = env.GATEWAY_BENCH_CPU_PROFILE_DIR
+    ? {
+        NODE_OPTIONS: `--import ${join(repositoryRoot, 'bench/support/writeCpuProfile.mjs')}`,
+        CPU_PROFILE_DIR: env.GATEWAY_BENCH_CPU_PROFILE_DIR,
+      }
+    : {};
   const baseline = {
+    ...nodeOptions,
     SUPERGRAPH_PATH: stack.supergraphPath,
     BENCH_IDENTITY_HEADER_NAME: stack.identityHeader.name,
     BENCH_IDENTITY_HEADER_VALUE: stack.identityHeader.value,
@@ -59,6 +69,7 @@ try {
   started.bst = await spawnService(
     'apps/gateway/src/main.ts',
     {
+      ...nodeOptions,
       PORT: '0',
       HOST: '127.0.0.1',
       JWT_SECRET: benchJwtSecret,
@@ -108,6 +119,11 @@ try {
   const requestsPerSec: Record<Kind, Record<GatewayName, number[]>> = { coreList: empty(), federated: empty() };
   const cpuMsPerRequest: Record<Kind, Record<GatewayName, number[]>> = { coreList: empty(), federated: empty() };
   const latencies: Record<Kind, Record<GatewayName, number[]>> = { coreList: empty(), federated: empty() };
+  const profiling = nodeOptions.CPU_PROFILE_DIR !== undefined;
+  const toggleProfiles = () => {
+    if (profiling) for (const name of gatewayNames) process.kill(gateways[name].pid, 'SIGUSR2');
+  };
+  toggleProfiles();
   const fetchesBefore = await subgraphFetches(gateways.bst.url);
   let bstRequests = 0;
   for (let r = 0; r < rounds; r++) {
@@ -134,6 +150,8 @@ try {
     }
   }
   const fetchesAfter = await subgraphFetches(gateways.bst.url);
+  toggleProfiles();
+  if (profiling) await new Promise((resolve) => setTimeout(resolve, 2000));
 
   const summary = (kind: Kind) => {
     const figures = {} as Record<
@@ -182,6 +200,16 @@ try {
           s.ratioToHiveGateway >= targets.ratioToHiveGateway,
       ),
       runs: requestsPerSec,
+      ...(profiling
+        ? {
+            cpuProfiles: Object.fromEntries(
+              gatewayNames.map((name) => [
+                name,
+                join(nodeOptions.CPU_PROFILE_DIR as string, `${gateways[name].pid}.cpuprofile`),
+              ]),
+            ),
+          }
+        : {}),
     }),
   );
 } catch (error) {

@@ -49,8 +49,8 @@ export interface SubgraphFetcher {
   /** POSTs a GraphQL request to a subgraph (what the gateway's data sources call). */
   send(url: string, request: SubgraphRequest): Promise<SubgraphAnswer>;
   /**
-   * The same pool as a fetch for Apollo's RemoteGraphQLDataSource, which cannot say whether a request is a query:
-   * every request is sent exactly once and never merged.
+   * The same client as a fetch for Apollo's RemoteGraphQLDataSource, which serializes the operation first: a body
+   * that starts with a query (`{"query":"query …` or `{"query":"{…`) is one; anything else is sent exactly once.
    */
   fetch: Fetcher;
   /** Closes the pooled connections (gateway shutdown). */
@@ -119,6 +119,8 @@ function fetcherResponse(url: string, answer: SubgraphAnswer): FetcherResponse {
     clone: () => fetcherResponse(url, answer),
   };
 }
+
+const apolloQueryBody = /^\{"query":"(?:\{|query\b)/;
 
 /** What identifies a request for merging: the subgraph, every header (the sealed identity among them) and the body. */
 function mergeKey(url: string, request: SubgraphRequest): string {
@@ -223,11 +225,17 @@ export function createSubgraphFetcher({ timeoutMs = 30_000, onFetch }: SubgraphF
   return {
     send,
     fetch: async (url, init) => {
-      const headers = init?.headers ?? {};
       const body = init?.body ?? '';
-      onFetch?.('sent');
-      const answer = await post(url, init?.method ?? 'GET', { headers, body, idempotent: false }, false);
-      return fetcherResponse(url, answer);
+      const request = {
+        headers: init?.headers ?? {},
+        body,
+        idempotent: typeof body === 'string' && apolloQueryBody.test(body),
+      };
+      if (init?.method && init.method !== 'POST') {
+        onFetch?.('sent');
+        return fetcherResponse(url, await post(url, init.method, { ...request, idempotent: false }, false));
+      }
+      return fetcherResponse(url, await send(url, request));
     },
     close() {
       agents['http:'].destroy();
