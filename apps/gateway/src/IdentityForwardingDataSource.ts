@@ -55,10 +55,11 @@ function failure(subgraph: string, error: unknown): SubgraphResponse {
       : error instanceof SubgraphUnreachableError
         ? 'SUBGRAPH_UNAVAILABLE'
         : 'SUBGRAPH_ERROR';
-  const message =
-    code === 'SUBGRAPH_ERROR'
-      ? `subgraph "${subgraph}" failed: ${reason}`
-      : `subgraph "${subgraph}" is unavailable: ${reason}`;
+  const message = {
+    SUBGRAPH_OUTCOME_UNKNOWN: `subgraph "${subgraph}" gave no answer to a mutation: ${reason}`,
+    SUBGRAPH_UNAVAILABLE: `subgraph "${subgraph}" is unavailable: ${reason}`,
+    SUBGRAPH_ERROR: `subgraph "${subgraph}" failed: ${reason}`,
+  }[code];
   return { errors: [{ message, extensions: { code } }] };
 }
 

@@ -13,8 +13,8 @@ export class SubgraphUnreachableError extends Error {
 }
 
 /**
- * The connection dropped after a request that must not be repeated (a mutation) was sent: it was not sent again, and
- * the subgraph may or may not have applied it.
+ * A request that must not be repeated (a mutation) failed once it may have reached the subgraph (a reset connection,
+ * even a kept-alive one closed while idle, or no answer in time): it was not sent again, and may have been applied.
  */
 export class SubgraphOutcomeUnknownError extends SubgraphUnreachableError {}
 
@@ -121,6 +121,8 @@ function fetcherResponse(url: string, answer: SubgraphAnswer): FetcherResponse {
 }
 
 const apolloQueryBody = /^\{"query":"(?:\{|query\b)/;
+// Failures before a connection exists: the request cannot have reached the subgraph.
+const notSent = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** What identifies a request for merging: the subgraph, every header (the sealed identity among them) and the body. */
 function mergeKey(url: string, request: SubgraphRequest): string {
@@ -164,11 +166,18 @@ export function createSubgraphFetcher({ timeoutMs = 30_000, onFetch }: SubgraphF
 
   const post = (url: string, method: string, request: SubgraphRequest, retried: boolean): Promise<SubgraphAnswer> =>
     new Promise<SubgraphAnswer>((resolve, reject) => {
+      const fail = (error: NodeJS.ErrnoException) => {
+        if (!request.idempotent && !(error.code && notSent.has(error.code))) {
+          reject(new SubgraphOutcomeUnknownError(`${error.message}; it was not sent again and may have been applied`));
+          return;
+        }
+        reject(error instanceof SubgraphUnreachableError ? error : new SubgraphUnreachableError(error.message));
+      };
       const { transport, options } = targetOf(url);
       const outgoing = transport.request({ ...options, method, headers: request.headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', (error) => reject(new SubgraphUnreachableError(error.message)));
+        response.on('error', fail);
         response.on('end', () =>
           resolve({
             status: response.statusCode ?? 0,
@@ -182,23 +191,13 @@ export function createSubgraphFetcher({ timeoutMs = 30_000, onFetch }: SubgraphF
         outgoing.destroy(new SubgraphUnreachableError(`no answer within ${timeoutMs} ms`)),
       );
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
-        if (outgoing.reusedSocket && error.code === 'ECONNRESET') {
-          // The keep-alive race: the subgraph closed the connection as we reused it, before or after reading the request.
-          if (request.idempotent && !retried) {
-            onFetch?.('retried');
-            post(url, method, request, true).then(resolve, reject);
-            return;
-          }
-          if (!request.idempotent) {
-            reject(
-              new SubgraphOutcomeUnknownError(
-                'the connection was reset after the request was sent; it was not sent again and may have been applied',
-              ),
-            );
-            return;
-          }
+        // The keep-alive race: the subgraph closed the connection as we reused it, before or after reading the request.
+        if (request.idempotent && !retried && outgoing.reusedSocket && error.code === 'ECONNRESET') {
+          onFetch?.('retried');
+          post(url, method, request, true).then(resolve, reject);
+          return;
         }
-        reject(error instanceof SubgraphUnreachableError ? error : new SubgraphUnreachableError(error.message));
+        fail(error);
       });
       outgoing.end(request.body);
     });
