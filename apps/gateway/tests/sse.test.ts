@@ -92,4 +92,21 @@ describe('subscriptions over Server-Sent Events', () => {
     consoleErrors.mockRestore();
     expect((await platform.gateway.metrics.activeSubscriptions.get()).values.every((v) => v.value === 0)).toBe(true);
   });
+
+  it('serves EventSource-style GET streams, but never a mutation over GET (405)', async () => {
+    const token = await platform.token('operator');
+    const get = (query: string) =>
+      fetch(`${platform.gateway.url}?query=${encodeURIComponent(query)}`, {
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      });
+    const query = readEvents((await get('{ shelf(code: "SHELF-1") { label } }')).body as ReadableStream<Uint8Array>);
+    await query.done;
+    expect(query.events).toEqual([
+      { event: 'next', data: { data: { shelf: { label: 'Top shelf' } } } },
+      { event: 'complete', data: null },
+    ]);
+    const mutation = await get('mutation { __typename }');
+    expect(mutation.status).toBe(405);
+    expect(mutation.headers.get('allow')).toBe('POST');
+  });
 });

@@ -172,6 +172,12 @@ export function useGraphQLServerSentEvents(options: ServerSentEventsOptions): Se
       return;
     }
     if (prepared.kind === 'execute') {
+      // A GET can be made by a link or an EventSource: it never changes anything (graphql-sse's rule too).
+      if (req.method === 'GET' && prepared.operation.operation === 'mutation') {
+        res.setHeader('allow', 'POST');
+        refuse(res, 405, [new GraphQLError('mutations are sent with POST', { extensions: { code: 'BAD_REQUEST' } })]);
+        return;
+      }
       const result = await executeThroughApollo(options.apollo, request, auth.identity);
       const stream = open(res);
       stream.write(eventOf(result));
