@@ -12,6 +12,9 @@ interface ShelfEventResult {
   shelfEvents: { cursor: string; temperatureC: number; shelf: { label: string } };
 }
 
+const cursorOf = (result: { data?: Record<string, unknown> | null } | undefined) =>
+  (result?.data as ShelfEventResult | undefined)?.shelfEvents.cursor as string;
+
 const temperatures = (results: { data?: Record<string, unknown> | null }[]) =>
   results.map((r) => (r.data as ShelfEventResult | undefined)?.shelfEvents.temperatureC);
 
@@ -51,7 +54,7 @@ describe('resumable subscriptions: a field with `after` and `cursor` replays wha
     await waitFor(() => platform.graph.events.subscribers() === 1, 'the upstream');
     publish(1, 2, 3);
     await waitFor(() => first.results.length === 3, 'three events');
-    const cursor = (first.results[2]?.data as unknown as ShelfEventResult).shelfEvents.cursor;
+    const cursor = cursorOf(first.results[2]);
     first.stop();
     publish(4, 5, 6);
     const resumed = (await client()).subscribe(shelfEvents, { after: cursor });
@@ -102,7 +105,7 @@ describe('resumable subscriptions: a field with `after` and `cursor` replays wha
     await waitFor(() => platform.graph.events.subscribers() === 1, 'the live upstream');
     publish(20, 21, 22);
     await waitFor(() => live.results.length === 3, 'three events');
-    const cursor = (live.results[0]?.data as unknown as ShelfEventResult).shelfEvents.cursor;
+    const cursor = cursorOf(live.results[0]);
     const followsBefore = platform.graph.events.follows.length;
     const fromGateway = await counter(platform, 'subscriptionResumes', 'gateway');
     const rejoined = (await client()).subscribe(shelfEvents, { after: cursor });

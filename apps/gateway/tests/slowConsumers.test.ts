@@ -99,7 +99,9 @@ describe('slow consumers are dropped with a documented code; healthy clients get
       });
       await waitFor(async () => (await activeSubscriptions(platform)) === 1, 'the stalled subscription to be released');
       await waitFor(() => received.results.length === published, 'every event for the healthy client', 20_000);
-      const values = received.results.map((r) => (r.data?.shelfEvents as { temperatureC: number }).temperatureC);
+      const values = received.results.map(
+        (r) => (r.data?.shelfEvents as { temperatureC: number } | undefined)?.temperatureC,
+      );
       expect(values).toEqual(Array.from({ length: published }, (_, i) => i));
       expect(await metric(platform, 'slowConsumers', 'ws')).toBe(1);
     } finally {
@@ -152,7 +154,9 @@ describe('the hydration backlog of an upstream is bounded', () => {
       const followsBefore = platform.graph.events.follows.length;
       for (let i = 0; i < 60; i++) platform.graph.events.append({ code: 'SHELF-1', temperatureC: i });
       await waitFor(() => received.results.length === 60, 'all 60 events', 20_000);
-      const values = received.results.map((r) => (r.data?.shelfEvents as { temperatureC: number }).temperatureC);
+      const values = received.results.map(
+        (r) => (r.data?.shelfEvents as { temperatureC: number } | undefined)?.temperatureC,
+      );
       expect(values).toEqual(Array.from({ length: 60 }, (_, i) => i));
       expect((await platform.gateway.metrics.hydrationBacklogExceeded.get()).values[0]?.value).toBeGreaterThan(0);
       // Each pause resumed after the last event accepted, never from the start.
