@@ -50,7 +50,12 @@ function startGatewayProcess(env: Record<string, string>): Promise<{ url: string
   });
 }
 
-export async function startAlertStack(label: string) {
+export interface AlertStackOptions {
+  /** More settings for the gateway process (its subscription limits, say). */
+  gatewayEnv?: Record<string, string>;
+}
+
+export async function startAlertStack(label: string, options: AlertStackOptions = {}) {
   const database = await createTestDatabase(label);
   const core = await startCoreSubgraph({ databaseUrl: database.url, gatewaySecret: secret, seed: true });
   const catalogSource = coreCatalogSource({ url: core.url, secret });
@@ -80,12 +85,30 @@ export async function startAlertStack(label: string) {
     RATE_LIMIT_PER_MINUTE: '0',
     MAX_SOCKETS_PER_IDENTITY: '100000',
     MAX_SUBSCRIPTIONS_PER_IDENTITY: '100000',
+    ...options.gatewayEnv,
   });
   const device = await connectMqttDevice();
   const token = await signToken(jwtSecret, { subject: 'bench', roles: ['viewer'] }, '1h');
+  const adminToken = await signToken(jwtSecret, { subject: 'bench-admin', roles: ['admin'] }, '1h');
 
   return {
     gatewayUrl: gateway.url,
+    gatewayPid: gateway.child.pid as number,
+    store,
+    bridge,
+    /** A query or mutation through the gateway as an admin (creating profiles and containers). */
+    async admin<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: T; errors?: unknown[] };
+      if (body.errors?.length || !body.data) throw new Error(`admin request failed: ${JSON.stringify(body.errors)}`);
+      return body.data;
+    },
+    /** The gateway's Prometheus text (its counters of slow consumers and resumes). */
+    gatewayMetricsText: async () => (await fetch(new URL('/metrics', gateway.url))).text(),
     twinUrl: twin.url,
     token,
     twinIdentity: async () => ({

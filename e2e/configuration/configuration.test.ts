@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { coreConfig } from '@bst/core';
 import { gatewayConfig } from '@bst/gateway';
 import { platformConfig } from '@bst/platform';
-import type { ConfigSpec } from '@bst/service-kit';
+import { type ConfigSpec, clientErrorCodes, opaqueErrorMessages } from '@bst/service-kit';
 import { simulatorConfig } from '@bst/simulator';
 import { repositoryRoot, runUntilExit } from '@bst/testing';
 import { bridgeConfig, twinSubgraphConfig } from '@bst/twin';
@@ -35,12 +35,16 @@ const infrastructure = new Set([
 
 const read = (path: string) => readFileSync(join(repositoryRoot, path), 'utf8');
 
-/** Words in the README that look like variables and are not settings: the graph's enum values, the walkthrough's shell variables, the tests' own settings. */
+/** Words in the README that look like variables and are not settings: the graph's enum values, error codes, the walkthrough's shell variables, the tests' own settings. */
 const enumValues = new Set(
   [...read('schema/supergraph.graphql').matchAll(/^\s+([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b(?!\s*[:(])/gm)].map((m) => m[1]!),
 );
 const notSettings = (name: string) =>
-  enumValues.has(name) || name.startsWith('TEST_') || ['OPERATOR_TOKEN', 'ALERT_ID'].includes(name);
+  enumValues.has(name) ||
+  clientErrorCodes.has(name) ||
+  name in opaqueErrorMessages ||
+  name.startsWith('TEST_') ||
+  ['OPERATOR_TOKEN', 'ALERT_ID'].includes(name);
 const variablesIn = (text: string) => new Set(text.match(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b/g) ?? []);
 const knows = (spec: AnySpec, name: string) =>
   Object.hasOwn(spec.variables, name) || Object.values(spec.patterns ?? {}).some((p) => p.match.test(name));

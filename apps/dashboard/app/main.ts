@@ -1,11 +1,13 @@
 // The operator page: containers on a map and in a table by status, the alert feed with acknowledge, a container's
-// 24 h chart and its samples' exposure, shipments as timelines; live over graphql-ws, resynced on every (re)connect.
+// 24 h chart and its samples' exposure, shipments as timelines; live over graphql-ws, the alert feed resumed from its
+// cursor on every (re)connect and reload.
 
 import 'leaflet/dist/leaflet.css';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+import { loadSavedFeed, saveFeed } from './api/feedStorage.ts';
 import { type LiveConnection, openLiveConnection } from './api/liveConnection.ts';
-import { describeErrors, type GraphQLResponse, request } from './api/request.ts';
+import { describeErrors, type GraphQLErrorShape, type GraphQLResponse, request } from './api/request.ts';
 import { storedToken, storeToken } from './api/token.ts';
 import type { ResultOf } from './graphql.ts';
 import { addBasemap } from './map/basemap.ts';
@@ -36,6 +38,8 @@ const flashMs = 1500;
 
 const entries = new Map<string, ContainerEntry>();
 const feed = new AlertFeed();
+const savedFeed = loadSavedFeed();
+if (savedFeed) feed.restore(savedFeed);
 const updated = new Set<string>();
 let ingest: Ingest | null = null;
 let shipments: ResultOf<typeof ShipmentsQuery>['shipments']['edges'][number]['node'][] = [];
@@ -46,6 +50,8 @@ let unsubscribeLive: (() => void) | undefined;
 let liveCodes = '';
 let flashId: string | undefined;
 let resyncing: Promise<void> | undefined;
+let unsubscribeAlerts: (() => void) | undefined;
+let savePending: number | undefined;
 
 const containerMap = new ContainerMap($('#map'), (code) => select(code));
 
@@ -144,18 +150,24 @@ async function loadShipments(): Promise<void> {
   renderShipments($('#shipments'), shipments, feed.sorted());
 }
 
-/** A fresh snapshot of everything; alert events arriving meanwhile are replayed on it, so nothing is lost or kept stale. */
+/**
+ * A fresh snapshot of everything that has no cursor. The alert feed is resumed from its cursor instead (the
+ * subscription replays what it missed); only without one does it take a snapshot, with the alert events arriving
+ * meanwhile replayed on it, so nothing is lost or kept stale.
+ */
 function resync(): Promise<void> {
   resyncing ??= (async () => {
-    feed.beginResync();
+    const alertSnapshot = feed.lastCursor === null;
+    if (alertSnapshot) feed.beginResync();
     const [alerts] = await Promise.all([
-      load(request(AlertsQuery)),
+      alertSnapshot ? load(request(AlertsQuery)) : Promise.resolve(null),
       loadContainers().then(loadCompliance),
       loadIngest(),
       loadShipments(),
     ]);
-    if (alerts.data) feed.completeResync(alerts.data.alerts);
-    else feed.abandonResync();
+    if (alerts?.data) feed.completeResync(alerts.data.alerts);
+    else if (alertSnapshot) feed.abandonResync();
+    scheduleSave();
     renderAll();
     if (selected) void showContainerDetail($('#detail'), selected);
   })().finally(() => {
@@ -206,9 +218,60 @@ function scheduleCompliance(): void {
 
 let alertsPending: number | undefined;
 
+/** The feed and its cursor, kept for the next visit at most once a second (and when the page goes away). */
+function scheduleSave(): void {
+  if (savePending !== undefined) return;
+  savePending = window.setTimeout(() => {
+    savePending = undefined;
+    saveFeed(feed.saved());
+  }, 1000);
+}
+
+/** A cursor the graph cannot resume from: expired, from a store since reset, or not one of its cursors. */
+const cursorRefused = (errors: readonly GraphQLErrorShape[]) =>
+  errors.some(
+    (error) =>
+      error.extensions?.code === 'CURSOR_EXPIRED' ||
+      (error.extensions?.code === 'BAD_USER_INPUT' && error.extensions.field === 'after'),
+  );
+
+/**
+ * Alert events after the feed's cursor (re-read at every reconnect). A refused cursor means the backend no longer has
+ * what the page shows: everything is dropped and reloaded, so no alert that no longer exists stays on the page.
+ */
+function subscribeAlerts(): void {
+  if (!connection) return;
+  unsubscribeAlerts?.();
+  let refused = false;
+  unsubscribeAlerts = connection.subscribe(
+    AlertSubscription,
+    () => ({ after: feed.lastCursor }),
+    ({ alertEvents }) => onAlertEvent(alertEvents),
+    {
+      errors: (errors) => {
+        if (cursorRefused(errors)) refused = true;
+        else notice(describeErrors(errors, storedToken() !== ''));
+      },
+      ended: () => {
+        unsubscribeAlerts = undefined;
+        if (!refused) {
+          // Ended by the gateway (a supergraph change, say): resume from the cursor shortly.
+          window.setTimeout(subscribeAlerts, 1000);
+          return;
+        }
+        feed.forget();
+        saveFeed(null);
+        subscribeAlerts();
+        void resync();
+      },
+    },
+  );
+}
+
 /** Alert events can come by the hundred (a fleet-wide outage, a history upload): the feed redraws at most 10× a second. */
 function onAlertEvent(event: AlertEvent): void {
   feed.apply(event);
+  scheduleSave();
   flashId = event.alert.id;
   if (alertsPending === undefined) {
     alertsPending = window.setTimeout(() => {
@@ -231,6 +294,7 @@ async function acknowledge(id: string, note: string, button: HTMLButtonElement):
   }
   notice(null);
   feed.acknowledged(data.acknowledgeAlert);
+  scheduleSave();
   renderAlerts();
 }
 
@@ -333,6 +397,7 @@ function connect(): void {
   connection?.dispose();
   liveCodes = '';
   unsubscribeLive = undefined;
+  unsubscribeAlerts = undefined;
   connection = openLiveConnection({
     connected: () => {
       setBackend('live-connected');
@@ -341,8 +406,7 @@ function connect(): void {
     closed: () => setBackend('live-closed'),
     error: (message) => notice(message),
   });
-  // With cursors on alert events this becomes { after: feed.lastCursor }: a resume instead of a full resync.
-  connection.subscribe(AlertSubscription, {}, ({ alertEvents }) => onAlertEvent(alertEvents));
+  subscribeAlerts();
   void resync();
 }
 
@@ -374,8 +438,12 @@ function startTimers(): void {
   setInterval(() => {
     renderContainers();
     refreshAges();
-    if (feed.dropExpiredWithdrawn()) renderAlerts();
+    if (feed.dropExpiredWithdrawn()) {
+      scheduleSave();
+      renderAlerts();
+    }
   }, 30_000);
+  window.addEventListener('pagehide', () => saveFeed(feed.saved()));
   setInterval(() => void loadCompliance(), 60_000);
   setInterval(() => void loadIngest(), 15_000);
   setInterval(() => void loadShipments(), 60_000);

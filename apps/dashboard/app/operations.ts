@@ -73,7 +73,9 @@ export const LiveSubscription = graphql(
 
 export const AlertSubscription = graphql(
   `
-  subscription DashboardAlertEvents { alertEvents { transition at alert { ...AlertFields } } }
+  subscription DashboardAlertEvents($after: String) {
+    alertEvents(after: $after) { cursor transition at alert { ...AlertFields } }
+  }
 `,
   [AlertFields],
 );

@@ -21,7 +21,9 @@ function alert(id: string, overrides: Partial<FeedAlert> = {}): FeedAlert {
   };
 }
 
+let cursors = 0;
 const event = (transition: AlertEvent['transition'], a: FeedAlert): AlertEvent => ({
+  cursor: `c${++cursors}`,
   transition,
   at: a.startedAt,
   alert: a,
@@ -66,6 +68,39 @@ describe('the alert feed resyncs on every (re)connect: nothing stale survives, n
     ]);
     feed.apply(event('WITHDRAWN', alert('gone')));
     expect(feed.sorted().map((card) => card.alert.id)).toEqual(['crit', 'warn', 'ack', 'gone']);
+  });
+});
+
+describe('the alert feed resumes from its cursor across reconnects and reloads', () => {
+  it('keeps the cursor of the last event, and the feed with it, for the next visit', () => {
+    const feed = new AlertFeed();
+    expect(feed.saved()).toBeNull();
+    const raised = event('RAISED', alert('A-1'));
+    feed.apply(raised, 1000);
+    const cleared = event('CLEARED', alert('A-1', { state: 'CLEARED_UNACKNOWLEDGED' }));
+    feed.apply(cleared, 2000);
+    const saved = JSON.parse(JSON.stringify(feed.saved()));
+    expect(saved.cursor).toBe(cleared.cursor);
+
+    const reloaded = new AlertFeed();
+    reloaded.restore(saved);
+    expect(reloaded.lastCursor).toBe(cleared.cursor);
+    expect(reloaded.get('A-1')).toEqual({ alert: cleared.alert, transition: 'CLEARED', at: cleared.at, seenAt: 2000 });
+    // The replay after the cursor lands on the restored feed as on the live one.
+    reloaded.apply(event('ACKNOWLEDGED', alert('A-1', { state: 'CLEARED_ACKNOWLEDGED' })));
+    expect(reloaded.get('A-1')?.alert.state).toBe('CLEARED_ACKNOWLEDGED');
+  });
+
+  it('forgets everything when its cursor is refused, so the snapshot that follows leaves no ghost', () => {
+    const feed = new AlertFeed();
+    feed.apply(event('RAISED', alert('A-1')));
+    feed.forget();
+    expect(feed.lastCursor).toBeNull();
+    expect(feed.sorted()).toEqual([]);
+    expect(feed.saved()).toBeNull();
+    feed.beginResync();
+    feed.completeResync([alert('A-2')]);
+    expect(feed.sorted().map((card) => card.alert.id)).toEqual(['A-2']);
   });
 });
 

@@ -23,6 +23,7 @@ import {
   type OperationLimits,
   type RateLimit,
 } from './limits/index.ts';
+import { defaultSubscriptionLimits, type SubscriptionLimits } from './subscriptions/index.ts';
 
 export interface GatewayConfig {
   port: number;
@@ -36,6 +37,8 @@ export interface GatewayConfig {
   rateLimit: RateLimit;
   limits: OperationLimits;
   connectionLimits: ConnectionLimits;
+  /** Per-client buffers (SSE and WebSocket), hydration backlog and resume buffer of each upstream subscription. */
+  subscriptionLimits: SubscriptionLimits;
   maxBodyBytes: number;
   /** Shares rate limit and caps across gateway instances. */
   redis?: { url: string; prefix: string };
@@ -70,6 +73,10 @@ export const gatewayConfig = defineConfig({
     MAX_SOCKETS_PER_IDENTITY: limit(defaultConnectionLimits.maxSocketsPerIdentity),
     MAX_SUBSCRIPTIONS_PER_SOCKET: limit(defaultConnectionLimits.maxSubscriptionsPerSocket),
     MAX_SUBSCRIPTIONS_PER_IDENTITY: limit(defaultConnectionLimits.maxSubscriptionsPerIdentity),
+    SUBSCRIPTION_CLIENT_BUFFER_EVENTS: limit(defaultSubscriptionLimits.client.maxEvents, 1_000_000),
+    SUBSCRIPTION_CLIENT_BUFFER_BYTES: limit(defaultSubscriptionLimits.client.maxBytes, 1024 * 1024 * 1024),
+    SUBSCRIPTION_HYDRATION_BACKLOG: limit(defaultSubscriptionLimits.hydrationBacklog, 1_000_000),
+    SUBSCRIPTION_RESUME_BUFFER: limit(defaultSubscriptionLimits.resumeBuffer, 100_000),
     REDIS_URL: url(['redis', 'rediss']).optional(),
     GATEWAY_REDIS_PREFIX: text().default('bst:gateway'),
     DASHBOARD_DIR: text(4096).optional(),
@@ -118,6 +125,11 @@ export const gatewayConfig = defineConfig({
       maxSocketsPerIdentity: env.MAX_SOCKETS_PER_IDENTITY,
       maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
       maxSubscriptionsPerIdentity: env.MAX_SUBSCRIPTIONS_PER_IDENTITY,
+    },
+    subscriptionLimits: {
+      client: { maxEvents: env.SUBSCRIPTION_CLIENT_BUFFER_EVENTS, maxBytes: env.SUBSCRIPTION_CLIENT_BUFFER_BYTES },
+      hydrationBacklog: env.SUBSCRIPTION_HYDRATION_BACKLOG,
+      resumeBuffer: env.SUBSCRIPTION_RESUME_BUFFER,
     },
     maxBodyBytes: env.MAX_BODY_BYTES,
     ...(env.REDIS_URL ? { redis: { url: env.REDIS_URL, prefix: env.GATEWAY_REDIS_PREFIX } } : {}),

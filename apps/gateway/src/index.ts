@@ -9,4 +9,5 @@ export {
   type RateLimit,
 } from './limits/index.ts';
 export { createGateway, type Gateway, type GatewayOptions } from './server.ts';
+export { defaultSubscriptionLimits, type SubscriptionLimits, slowConsumerCloseCode } from './subscriptions/index.ts';
 export { type LoadedSupergraph, loadSupergraph, subgraphUrlEnvName } from './supergraph/loadSupergraph.ts';

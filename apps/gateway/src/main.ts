@@ -23,6 +23,7 @@ const gateway = await createGateway({
   limits: config.limits,
   connectionLimits: config.connectionLimits,
   maxBodyBytes: config.maxBodyBytes,
+  subscriptions: { limits: config.subscriptionLimits },
   ...(config.redis ? { sharedLimitsRedis: config.redis } : {}),
   watchSupergraph: config.watchSupergraph,
   ...(config.dashboardDir ? { staticDir: config.dashboardDir } : {}),

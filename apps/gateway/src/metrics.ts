@@ -10,6 +10,9 @@ export interface GatewayMetrics {
   upstreamSubscriptions: Gauge;
   upstreamSockets: Gauge;
   sharedLimitsDegraded: Gauge;
+  slowConsumers: Counter<'transport'>;
+  subscriptionResumes: Counter<'from'>;
+  hydrationBacklogExceeded: Counter;
   subgraphFetches: Counter<'outcome'>;
 }
 
@@ -58,6 +61,23 @@ export function createGatewayMetrics(): GatewayMetrics {
     sharedLimitsDegraded: new Gauge({
       name: 'bst_gateway_shared_limits_degraded',
       help: '1 while Redis is unreachable and rate limit and caps are counted per instance, else 0',
+      registers: [registry],
+    }),
+    slowConsumers: new Counter({
+      name: 'bst_gateway_slow_consumers_total',
+      help: 'Clients disconnected for falling further behind than their buffer allows',
+      labelNames: ['transport'] as const,
+      registers: [registry],
+    }),
+    subscriptionResumes: new Counter({
+      name: 'bst_gateway_subscription_resumes_total',
+      help: "Subscriptions resumed from a cursor: from the gateway's recent results, or replayed by the subgraph",
+      labelNames: ['from'] as const,
+      registers: [registry],
+    }),
+    hydrationBacklogExceeded: new Counter({
+      name: 'bst_gateway_hydration_backlog_exceeded_total',
+      help: 'Upstream subscriptions whose hydration backlog overflowed (resumable: paused and resumed; else ended)',
       registers: [registry],
     }),
     subgraphFetches: new Counter({

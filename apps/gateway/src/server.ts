@@ -26,6 +26,7 @@ import { createGatewayMetrics, type GatewayMetrics, useMetrics } from './metrics
 import {
   createSubscriptionHub,
   createUpstreamPool,
+  type SubscriptionLimits,
   type UpstreamRetry,
   useGraphQLServerSentEvents,
   useGraphQLWebSocket,
@@ -64,6 +65,8 @@ export interface GatewayOptions {
     keepAliveMs?: number;
     /** Backoff for reconnecting to a subgraph whose subscription socket dropped. */
     retry?: Partial<UpstreamRetry>;
+    /** Per-client buffers, hydration backlog and resume buffer (defaults in `defaultSubscriptionLimits`). */
+    limits?: { client?: Partial<SubscriptionLimits['client']> } & Partial<Omit<SubscriptionLimits, 'client'>>;
   };
   /** A built web app served at `/` (the dashboard), same-origin with /graphql so the page needs no proxy. */
   staticDir?: string;
@@ -182,7 +185,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       Object.fromEntries(
         supergraph.subgraphs.map((s) => [s.name, new IdentityForwardingDataSource(s.name, s.url, seal, fetcher)]),
       ),
+    ...(options.subscriptions?.limits ? { limits: options.subscriptions.limits } : {}),
     onUpstreamCountChange: (count) => metrics.upstreamSubscriptions.set(count),
+    onResume: (from) => metrics.subscriptionResumes.inc({ from }),
+    onBacklogExceeded: () => metrics.hydrationBacklogExceeded.inc(),
   });
   const closeTimeoutMs = options.shutdown?.closeTimeoutMs ?? 1000;
   const transport = {

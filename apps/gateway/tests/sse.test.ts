@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorLogEntry } from '@bst/service-kit';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from './fixtures/gatewayClient.ts';
 import { readEvents } from './fixtures/readEvents.ts';
 import { type ShelfPlatform, startShelfPlatform } from './fixtures/startShelfPlatform.ts';
@@ -7,8 +8,9 @@ const query = 'subscription { shelfReadings(codes: ["SHELF-2"]) { temperatureC s
 
 describe('subscriptions over Server-Sent Events', () => {
   let platform: ShelfPlatform;
+  const logged: ErrorLogEntry[] = [];
   beforeAll(async () => {
-    platform = await startShelfPlatform();
+    platform = await startShelfPlatform({ errorLog: (entry) => logged.push(entry) });
   });
   afterAll(() => platform?.stop());
 
@@ -65,5 +67,46 @@ describe('subscriptions over Server-Sent Events', () => {
     });
     expect(invalid.status).toBe(400);
     expect(JSON.stringify(await invalid.json())).toContain('nope');
+  });
+
+  it('a client that leaves mid-stream is not an error: nothing is written to it after, nothing is logged', async () => {
+    const response = await open(await platform.token('viewer'));
+    const stream = readEvents(response.body as ReadableStream<Uint8Array>);
+    await waitFor(() => platform.graph.readings.subscribers() === 1, 'the upstream');
+    platform.graph.readings.publish({ code: 'SHELF-2', temperatureC: -15 });
+    await waitFor(() => stream.events.length === 1, 'the event');
+    const before = logged.length;
+    const consoleErrors = vi.spyOn(console, 'error');
+    // Events keep coming while the client goes and the gateway learns that it is gone.
+    const publishing = setInterval(() => {
+      for (let i = 0; i < 20; i++) platform.graph.readings.publish({ code: 'SHELF-2', temperatureC: i });
+    }, 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await stream.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    clearInterval(publishing);
+    await waitFor(() => platform.graph.readings.subscribers() === 0, 'the upstream to close with its only client');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(logged.slice(before)).toEqual([]);
+    expect(consoleErrors).not.toHaveBeenCalled();
+    consoleErrors.mockRestore();
+    expect((await platform.gateway.metrics.activeSubscriptions.get()).values.every((v) => v.value === 0)).toBe(true);
+  });
+
+  it('serves EventSource-style GET streams, but never a mutation over GET (405)', async () => {
+    const token = await platform.token('operator');
+    const get = (query: string) =>
+      fetch(`${platform.gateway.url}?query=${encodeURIComponent(query)}`, {
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      });
+    const query = readEvents((await get('{ shelf(code: "SHELF-1") { label } }')).body as ReadableStream<Uint8Array>);
+    await query.done;
+    expect(query.events).toEqual([
+      { event: 'next', data: { data: { shelf: { label: 'Top shelf' } } } },
+      { event: 'complete', data: null },
+    ]);
+    const mutation = await get('mutation { __typename }');
+    expect(mutation.status).toBe(405);
+    expect(mutation.headers.get('allow')).toBe('POST');
   });
 });

@@ -1,7 +1,13 @@
 import { GraphQLError } from 'graphql';
 
 /** The stable `extensions.code` values clients and tests rely on. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'CURSOR_EXPIRED';
 
 function domainError(code: ErrorCode, message: string, field?: string, status?: number): GraphQLError {
   const extensions: Record<string, unknown> = { code };
@@ -32,4 +38,9 @@ export function forbidden(message: string): GraphQLError {
 /** 401 so that a caller bypassing the gateway is told plainly, before any execution. */
 export function unauthenticated(message: string): GraphQLError {
   return domainError('UNAUTHENTICATED', message, undefined, 401);
+}
+
+/** The client's resume point is gone (trimmed, or the store was reset): it must reload state and start afresh. */
+export function cursorExpired(field: string, message: string): GraphQLError {
+  return domainError('CURSOR_EXPIRED', message, field);
 }

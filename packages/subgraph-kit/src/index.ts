@@ -4,7 +4,15 @@ export {
   type SubgraphServer,
   type SubgraphServerOptions,
 } from './createSubgraphServer.ts';
-export { badUserInput, conflict, type ErrorCode, forbidden, notFound, unauthenticated } from './errors.ts';
+export {
+  badUserInput,
+  conflict,
+  cursorExpired,
+  type ErrorCode,
+  forbidden,
+  notFound,
+  unauthenticated,
+} from './errors.ts';
 export { guardRootFields, type OperationRoles } from './guardRootFields.ts';
 export { handleShutdownSignals } from './handleShutdownSignals.ts';
 export { refuseNulBytes } from './refuseNulBytes.ts';

@@ -5,8 +5,13 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { geolocationPattern, maxBatchReadings, messagePayloadSchema } from '../src/bridge/validation/index.ts';
-import { invalidPayloads, validPayloads } from './support/payloadExamples.ts';
+import {
+  geolocationPattern,
+  maxBatchReadings,
+  messagePayloadSchema,
+  type RejectionReason,
+} from '../src/bridge/validation/index.ts';
+import { emptyPayloads, invalidPayloads, validPayloads } from './support/payloadExamples.ts';
 
 const documentPath = join(dirname(fileURLToPath(import.meta.url)), '../../../schema/asyncapi.yaml');
 const document = parse(readFileSync(documentPath, 'utf8'));
@@ -41,6 +46,7 @@ describe('schema/asyncapi.yaml describes the validator the bridge really uses', 
   const examples = [
     ...Object.entries(validPayloads).map(([name, payload]) => ({ name, payload, valid: true })),
     ...Object.entries(invalidPayloads).map(([name, payload]) => ({ name, payload, valid: false })),
+    ...Object.entries(emptyPayloads).map(([name, payload]) => ({ name, payload, valid: false })),
     ...(document.components.messages.reading.examples as { name: string; payload: unknown }[]).map((e) => ({
       name: `the document's example "${e.name}"`,
       payload: e.payload,
@@ -53,4 +59,19 @@ describe('schema/asyncapi.yaml describes the validator the bridge really uses', 
       expect(validateAgainstDocument(payload), JSON.stringify(validateAgainstDocument.errors)).toBe(valid);
     });
   }
+});
+
+describe('schema/asyncapi.yaml names every reason a message is dead-lettered for', () => {
+  it('lists each RejectionReason of the validator', () => {
+    const reasons: Record<RejectionReason, true> = {
+      unknown_topic: true,
+      oversize: true,
+      bad_json: true,
+      invalid_payload: true,
+      no_measurement: true,
+      future_time: true,
+      too_old: true,
+    };
+    for (const reason of Object.keys(reasons)) expect(document.info.description).toContain(`\`${reason}\``);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maxPayloadBytes, validateMessage } from '../src/bridge/validation/index.ts';
-import { invalidPayloads, validPayloads } from './support/payloadExamples.ts';
+import { defaultMaxEventAgeMs, maxPayloadBytes, validateMessage } from '../src/bridge/validation/index.ts';
+import { emptyPayloads, invalidPayloads, validPayloads } from './support/payloadExamples.ts';
 
 const receivedAt = Date.parse('2025-10-13T10:31:00Z');
 const topic = 'bio_supply/telemetry/box/BOX-0001';
@@ -20,6 +20,33 @@ describe('validating device messages', () => {
       expect(verdict).toMatchObject({ ok: false, reason: 'invalid_payload' });
     });
   }
+
+  for (const [name, payload] of Object.entries(emptyPayloads)) {
+    it(`rejects ${name} as no_measurement: nothing to store is not a reading`, () => {
+      const verdict = validateMessage(topic, bytes(JSON.stringify(payload)), receivedAt, 'bio_supply');
+      expect(verdict).toMatchObject({ ok: false, reason: 'no_measurement' });
+    });
+  }
+
+  it('rejects event times older than the horizon as too_old: a reset clock (ts 0, year 0001), or older than set', () => {
+    const judge = (payload: object, maxEventAgeMs?: number) =>
+      validateMessage(
+        topic,
+        bytes(JSON.stringify(payload)),
+        receivedAt,
+        'bio_supply',
+        maxEventAgeMs === undefined ? {} : { maxEventAgeMs },
+      );
+    expect(judge({ temperature: 4, ts: 0 })).toMatchObject({ ok: false, reason: 'too_old' });
+    expect(judge({ temperature: 4, timestamp: '0001-01-01T00:00:00Z' })).toMatchObject({
+      ok: false,
+      reason: 'too_old',
+    });
+    expect(judge([{ temperature: 4 }, { temperature: 4, ts: 0 }])).toMatchObject({ ok: false, reason: 'too_old' });
+    expect(judge({ temperature: 4, ts: receivedAt - defaultMaxEventAgeMs + 60_000 })).toMatchObject({ ok: true });
+    expect(judge({ temperature: 4, ts: receivedAt - 2 * 3600_000 }, 3600_000)).toMatchObject({ reason: 'too_old' });
+    expect(judge({ temperature: 4, ts: receivedAt - 30 * 60_000 }, 3600_000)).toMatchObject({ ok: true });
+  });
 
   it("reads the original's message into event time, values and position", () => {
     const verdict = validateMessage(

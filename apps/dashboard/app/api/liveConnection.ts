@@ -1,20 +1,34 @@
 import type { TadaDocumentNode } from 'gql.tada';
 import { print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
+import type { GraphQLErrorShape } from './request.ts';
 import { authorization } from './token.ts';
 
 export interface LiveConnectionEvents {
-  /** The socket is (re)connected and its subscriptions are re-sent: time to take a fresh snapshot. */
+  /** The socket is (re)connected and its subscriptions are re-sent: time to refresh what has no cursor. */
   connected(): void;
   closed(): void;
   error(message: string): void;
 }
 
+export interface SubscriptionHandlers {
+  /** Errors of this subscription (a result's errors, or its end with errors); default: shown as a notice. */
+  errors?(errors: readonly GraphQLErrorShape[]): void;
+  /** The server ended the subscription (with or without errors): it is not re-sent by itself. Not called after the
+   * page's own unsubscribe or dispose. */
+  ended?(): void;
+}
+
 export interface LiveConnection {
+  /**
+   * `variables` is read each time the subscription is sent, at first and again after every reconnect, so a resumable
+   * subscription resumes from wherever the page is by then.
+   */
   subscribe<Result, Variables>(
     document: TadaDocumentNode<Result, Variables>,
-    variables: Variables,
+    variables: Variables | (() => Variables),
     onData: (data: Result) => void,
+    handlers?: SubscriptionHandlers,
   ): () => void;
   dispose(): void;
 }
@@ -22,8 +36,14 @@ export interface LiveConnection {
 // Reconnect quickly and steadily: an operator watching a restart wants the page back within seconds, not minutes.
 const retryDelaysMs = [500, 1000, 2000, 3000];
 
+const asErrors = (error: unknown): GraphQLErrorShape[] =>
+  Array.isArray(error)
+    ? (error as GraphQLErrorShape[])
+    : [{ message: error instanceof Error ? error.message : 'subscription closed' }];
+
 /** graphql-ws to the same-origin gateway, retrying forever; the token travels in connection_init. */
 export function openLiveConnection(events: LiveConnectionEvents): LiveConnection {
+  let disposed = false;
   const client: Client = createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     connectionParams: () => {
@@ -41,26 +61,44 @@ export function openLiveConnection(events: LiveConnectionEvents): LiveConnection
     },
   });
   return {
-    subscribe(document, variables, onData) {
-      return client.subscribe(
-        { query: print(document), variables: variables as Record<string, unknown> },
-        {
-          next: ({ data, errors }) => {
-            if (errors?.length) events.error(errors.map((error) => error.message).join(' · '));
-            if (data) onData(data as never);
-          },
-          error: (error) =>
-            events.error(
-              Array.isArray(error)
-                ? error.map((e: { message: string }) => e.message).join(' · ')
-                : error instanceof Error
-                  ? error.message
-                  : 'subscription closed',
-            ),
-          complete: () => {},
+    subscribe(document, variables, onData, handlers = {}) {
+      const showErrors =
+        handlers.errors ?? ((errors) => events.error(errors.map((error) => error.message).join(' · ')));
+      const query = print(document);
+      // graphql-ws serialises the payload at every (re)send: the getter gives the variables of that moment.
+      const payload = {
+        query,
+        get variables() {
+          return (typeof variables === 'function' ? (variables as () => unknown)() : variables) as Record<
+            string,
+            unknown
+          >;
         },
-      );
+      };
+      let stopped = false;
+      const ended = () => {
+        if (!stopped && !disposed) handlers.ended?.();
+      };
+      const unsubscribe = client.subscribe(payload, {
+        next: ({ data, errors }) => {
+          if (errors?.length) showErrors(errors as GraphQLErrorShape[]);
+          if (data) onData(data as never);
+        },
+        error: (error) => {
+          if (!stopped && !disposed) showErrors(asErrors(error));
+          ended();
+        },
+        // Also called once the page itself unsubscribes: only a server's end counts.
+        complete: ended,
+      });
+      return () => {
+        stopped = true;
+        unsubscribe();
+      };
     },
-    dispose: () => void client.dispose(),
+    dispose: () => {
+      disposed = true;
+      void client.dispose();
+    },
   };
 }

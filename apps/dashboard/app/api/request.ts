@@ -4,7 +4,7 @@ import { authorization } from './token.ts';
 
 export interface GraphQLErrorShape {
   message: string;
-  extensions?: { code?: string };
+  extensions?: { code?: string; field?: string };
 }
 
 export interface GraphQLResponse<T> {

@@ -13,6 +13,13 @@ export interface AlertCard {
   seenAt: number;
 }
 
+/** What the page keeps across a reload: the feed as it stood and the cursor to resume after. */
+export interface SavedFeed {
+  version: 1;
+  cursor: string;
+  cards: AlertCard[];
+}
+
 // A withdrawn alert stays greyed this long so the operator sees why it vanished.
 const withdrawnVisibleMs = 10 * 60 * 1000;
 const severityRank: Record<FeedAlert['severity'], number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
@@ -20,22 +27,46 @@ const severityRank: Record<FeedAlert['severity'], number> = { CRITICAL: 0, WARNI
 export const isActive = (card: AlertCard): boolean =>
   card.transition !== 'WITHDRAWN' && card.alert.state.startsWith('ACTIVE');
 
+// Cards kept across a reload at most (the most recently seen); the feed itself holds what the session saw.
+const maxSavedCards = 500;
+
 /**
- * The alert feed: a snapshot of current alerts plus the events since. Every (re)connect takes a fresh snapshot
- * (`beginResync` … `completeResync`), which replaces everything, so an alert the backend no longer knows (a restart,
- * a missed CLEARED) cannot linger as a ghost; events that arrive while the snapshot is in flight are replayed on it.
+ * The alert feed: a snapshot of current alerts plus the events since, and the cursor of the last event. With a cursor
+ * the page resumes (`alertEvents(after:)` replays what it missed, in order), across reconnects and reloads; without
+ * one (first visit, or the cursor was refused) it takes a snapshot (`beginResync` … `completeResync`), which replaces
+ * everything, so an alert the backend no longer knows cannot linger as a ghost; events that arrive while the snapshot
+ * is in flight are replayed on it.
  */
 export class AlertFeed {
   private cards = new Map<string, AlertCard>();
   private pending: { event: AlertEvent; seenAt: number }[] | null = null;
-  /** The newest event cursor seen, for resuming with `alertEvents(after:)` once the graph offers it. */
+  /** The newest event's cursor: where `alertEvents(after:)` resumes. */
   lastCursor: string | null = null;
 
   apply(event: AlertEvent, now = Date.now()): void {
     if (this.pending) this.pending.push({ event, seenAt: now });
     this.cards.set(event.alert.id, { alert: event.alert, transition: event.transition, at: event.at, seenAt: now });
-    const cursor = (event as { cursor?: string | null }).cursor;
-    if (cursor) this.lastCursor = cursor;
+    this.lastCursor = event.cursor;
+  }
+
+  /** The cursor was refused (expired, or from a store since reset): forget everything and start from a snapshot. */
+  forget(): void {
+    this.cards.clear();
+    this.pending = null;
+    this.lastCursor = null;
+  }
+
+  /** What to keep across a reload; null without a cursor (a snapshot is then the only way back). */
+  saved(): SavedFeed | null {
+    if (!this.lastCursor) return null;
+    const cards = [...this.cards.values()].sort((a, b) => b.seenAt - a.seenAt).slice(0, maxSavedCards);
+    return { version: 1, cursor: this.lastCursor, cards };
+  }
+
+  restore(saved: SavedFeed): void {
+    this.cards = new Map(saved.cards.map((card) => [card.alert.id, card]));
+    this.pending = null;
+    this.lastCursor = saved.cursor;
   }
 
   /** The alert as the operator's acknowledgement left it. */

@@ -5,7 +5,8 @@ const maxTimer = 2_147_000_000;
 
 /**
  * A subscription's results that stop when the credential that opened it expires: one UNAUTHENTICATED error, then the
- * end (for streams without a socket to close, such as Server-Sent Events).
+ * end (for streams without a socket to close, such as Server-Sent Events). The timer ends the results, which wakes a
+ * waiting `next()`: racing every `next()` against one long-pending promise would pile a reaction on it per event.
  */
 export function endAtExpiry(
   results: AsyncIterableIterator<ExecutionResult>,
@@ -13,11 +14,15 @@ export function endAtExpiry(
 ): AsyncIterableIterator<ExecutionResult> {
   const wait = expiresAtSeconds === undefined ? Number.POSITIVE_INFINITY : expiresAtSeconds * 1000 - Date.now();
   if (wait > maxTimer) return results;
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<'expired'>((resolve) => {
-    timer = setTimeout(() => resolve('expired'), Math.max(0, wait));
-  });
+  let expired = false;
   let ended = false;
+  const timer = setTimeout(
+    () => {
+      expired = true;
+      void results.return?.();
+    },
+    Math.max(0, wait),
+  );
   const end = async () => {
     ended = true;
     clearTimeout(timer);
@@ -26,10 +31,10 @@ export function endAtExpiry(
   const iterator: AsyncIterableIterator<ExecutionResult> = {
     async next() {
       if (ended) return { done: true, value: undefined };
-      const outcome = await Promise.race([results.next(), expiry]);
-      if (outcome !== 'expired') {
-        if (outcome.done) clearTimeout(timer);
-        return outcome;
+      const step = await results.next();
+      if (!expired) {
+        if (step.done) clearTimeout(timer);
+        return step;
       }
       await end();
       const error = new GraphQLError('the token has expired; subscribe again with a fresh one', {
@@ -41,7 +46,7 @@ export function endAtExpiry(
       await end();
       return { done: true, value: undefined };
     },
-    // Transports (graphql-sse) recognise a generator by `throw` and only then call return() on disconnect.
+    // Transports recognise a generator by `throw` and only then call return() on disconnect.
     async throw() {
       await end();
       return { done: true, value: undefined };

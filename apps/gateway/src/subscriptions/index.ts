@@ -1,5 +1,12 @@
 export { authenticateConnection, type ConnectionAuth } from './authenticateConnection.ts';
-export { createSubscriptionHub, type SubscriptionHub, scopeOf } from './createSubscriptionHub.ts';
+export {
+  createSubscriptionHub,
+  defaultSubscriptionLimits,
+  type SubscribeOptions,
+  type SubscriptionHub,
+  type SubscriptionLimits,
+  scopeOf,
+} from './createSubscriptionHub.ts';
 export {
   createUpstreamPool,
   subgraphWebSocketUrl,
@@ -16,5 +23,8 @@ export {
   prepareOperation,
   type SubscriptionPlan,
 } from './prepareOperation.ts';
+export type { ResumableStream } from './resumableStream.ts';
+export { resultCursor } from './serializeResult.ts';
+export { slowConsumerCloseCode } from './slowConsumer.ts';
 export { type ServerSentEvents, useGraphQLServerSentEvents } from './useGraphQLServerSentEvents.ts';
 export { type GraphQLWebSocket, serviceRestartCloseCode, useGraphQLWebSocket } from './useGraphQLWebSocket.ts';

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import type { OperationGuard } from '../limits/index.ts';
 import type { LoadedSupergraph, SubgraphEndpoint } from '../supergraph/loadSupergraph.ts';
+import { extractResumePoint, type ResumableStream } from './resumableStream.ts';
 
 export interface OperationRequest {
   query: string;
@@ -35,6 +36,11 @@ export interface SubscriptionPlan {
   owner: SubgraphEndpoint;
   /** Equal fingerprints mean the same upstream operation and the same hydration: kept across a supergraph reload. */
   fingerprint: string;
+  /**
+   * Set when the root field is resumable (`after` argument, `cursor` field): `after` is then taken out of `document`
+   * and `variables` (clients share whatever their resume point) and travels here.
+   */
+  resume?: ResumableStream;
 }
 
 export type PreparedOperation =
@@ -80,8 +86,14 @@ export function prepareOperation(
   if (!operation) return invalid('the document does not name exactly one operation to run');
   const variables = request.variables ?? {};
   if (operation.operation !== 'subscription') return { kind: 'execute', document, operation };
+  const resumable = extractResumePoint(supergraph.apiGraphQLSchema, document, operation, variables);
+  if (resumable.kind === 'invalid') return { kind: 'invalid', errors: [resumable.error] };
   try {
-    return { kind: 'subscription', plan: planSubscription(supergraph, request, document, operation, variables) };
+    if (resumable.kind === 'plain') {
+      return { kind: 'subscription', plan: planSubscription(supergraph, request, document, operation, variables) };
+    }
+    const plan = planSubscription(supergraph, request, resumable.document, resumable.operation, resumable.variables);
+    return { kind: 'subscription', plan: { ...plan, resume: resumable.stream } };
   } catch (error) {
     return invalid(`could not plan the subscription: ${error instanceof Error ? error.message : String(error)}`);
   }

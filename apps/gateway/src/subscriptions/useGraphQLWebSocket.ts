@@ -4,7 +4,7 @@ import type { Identity } from '@bst/identity';
 import { dropOversizeMessages } from '@bst/service-kit';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { TokenVerifier } from '../auth/index.ts';
 import type { GatewayContext } from '../IdentityForwardingDataSource.ts';
 import {
@@ -23,6 +23,7 @@ import type { SubscriptionHub } from './createSubscriptionHub.ts';
 import { executeThroughApollo } from './executeThroughApollo.ts';
 import type { ErrorMask } from './maskErrors.ts';
 import { type PreparedOperation, prepareOperation } from './prepareOperation.ts';
+import { slowConsumerCloseCode, slowConsumerGraceMs, slowConsumerMessage } from './slowConsumer.ts';
 import { waitAtMost } from './waitAtMost.ts';
 
 type ConnectionState = {
@@ -37,6 +38,7 @@ type ConnectionState = {
 
 interface OperationContextValue {
   identity: Identity;
+  socket: WebSocket;
   prepared: PreparedOperation;
   request: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
   release(): void;
@@ -174,7 +176,13 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
           }
         }
         const document = prepared.kind === 'subscription' ? prepared.plan.document : prepared.document;
-        const contextValue: OperationContextValue = { identity, prepared, request: payload, release };
+        const contextValue: OperationContextValue = {
+          identity,
+          socket: ctx.extra.socket,
+          prepared,
+          request: payload,
+          release,
+        };
         const args: ExecutionArgs = {
           schema: supergraph.apiGraphQLSchema,
           document,
@@ -185,12 +193,21 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
         return args;
       },
       subscribe: (args) => {
-        const { identity, prepared, request, release } = args.contextValue as OperationContextValue;
+        const { identity, socket, prepared, request, release } = args.contextValue as OperationContextValue;
         if (prepared.kind !== 'subscription') return executeThroughApollo(options.apollo, request, identity);
         options.metrics.activeSubscriptions.inc({ transport: 'ws' });
-        return options.hub.subscribe(prepared.plan, identity, () => {
-          options.metrics.activeSubscriptions.dec({ transport: 'ws' });
-          release();
+        return options.hub.subscribe(prepared.plan, identity, {
+          onClose: () => {
+            options.metrics.activeSubscriptions.dec({ transport: 'ws' });
+            release();
+          },
+          // The socket is what is behind, so all of it goes; the client reconnects and resumes from its cursors.
+          onSlowConsumer: () => {
+            if (socket.readyState !== socket.OPEN) return;
+            options.metrics.slowConsumers.inc({ transport: 'ws' });
+            socket.close(slowConsumerCloseCode, slowConsumerMessage);
+            setTimeout(() => socket.terminate(), slowConsumerGraceMs).unref();
+          },
         });
       },
       execute: (args) => {

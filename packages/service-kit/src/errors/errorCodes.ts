@@ -20,6 +20,9 @@ export const clientErrorCodes: ReadonlySet<string> = new Set([
   'SUBSCRIPTION_LIMIT_EXCEEDED',
   'SUPERGRAPH_CHANGED',
   'SERVICE_RESTART',
+  'CURSOR_EXPIRED',
+  'SLOW_CONSUMER',
+  'BACKLOG_EXCEEDED',
 ]);
 
 /** Codes clients act on (retry later, partial data) whose detail is internal: the code stays, the message is ours. */

@@ -4,6 +4,7 @@ import {
   type GatewayTrust,
   gatewayTrust,
   gatewayTrustVariables,
+  integer,
   loadConfig,
   oneOf,
   optionalInteger,
@@ -29,6 +30,8 @@ export interface BridgeConfig {
   schedulerIntervalMs?: number;
   /** MQTT 5 receive maximum: how many unacknowledged messages the broker may have in flight to this bridge. */
   receiveMaximum?: number;
+  /** Event times older than this before receipt are dead-lettered `too_old`. */
+  maxEventAgeMs: number;
   /** Group commit: readings per store call and store calls in flight. */
   groupCommit: { maxBatch?: number; maxInFlight?: number };
   healthPort: number;
@@ -54,6 +57,7 @@ export const bridgeConfig = defineConfig({
     BRIDGE_RECEIVE_MAXIMUM: optionalInteger({ min: 1, max: 65_535 }),
     BRIDGE_COMMIT_MAX_BATCH: optionalInteger({ min: 1, max: 10_000 }),
     BRIDGE_COMMITS_IN_FLIGHT: optionalInteger({ min: 1, max: 1000 }),
+    BRIDGE_MAX_EVENT_AGE_DAYS: integer({ min: 1, max: 36_500, fallback: 365 }),
     BRIDGE_HEALTH_PORT: port(4003),
     HOST: text().default('0.0.0.0'),
     ...gatewayTrustVariables,
@@ -73,6 +77,7 @@ export const bridgeConfig = defineConfig({
     ...(env.CATALOG_POLL_MS === undefined ? {} : { catalogPollMs: env.CATALOG_POLL_MS }),
     ...(env.SCHEDULER_INTERVAL_MS === undefined ? {} : { schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS }),
     ...(env.BRIDGE_RECEIVE_MAXIMUM === undefined ? {} : { receiveMaximum: env.BRIDGE_RECEIVE_MAXIMUM }),
+    maxEventAgeMs: env.BRIDGE_MAX_EVENT_AGE_DAYS * 24 * 3600_000,
     groupCommit: {
       ...(env.BRIDGE_COMMIT_MAX_BATCH === undefined ? {} : { maxBatch: env.BRIDGE_COMMIT_MAX_BATCH }),
       ...(env.BRIDGE_COMMITS_IN_FLIGHT === undefined ? {} : { maxInFlight: env.BRIDGE_COMMITS_IN_FLIGHT }),

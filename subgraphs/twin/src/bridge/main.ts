@@ -20,6 +20,7 @@ const bridge = await startBridge({
   ...(config.catalogPollMs === undefined ? {} : { catalogPollMs: config.catalogPollMs }),
   ...(config.schedulerIntervalMs === undefined ? {} : { schedulerIntervalMs: config.schedulerIntervalMs }),
   ...(config.receiveMaximum === undefined ? {} : { receiveMaximum: config.receiveMaximum }),
+  maxEventAgeMs: config.maxEventAgeMs,
   groupCommit: config.groupCommit,
 });
 

@@ -37,6 +37,8 @@ export interface BridgeOptions {
   receiveMaximum?: number;
   /** Group commit: readings per batch (default 256) and batches committed at once (default 2); see README. */
   groupCommit?: { maxBatch?: number; maxInFlight?: number };
+  /** Readings whose event time is older than this before receipt are dead-lettered `too_old` (default a year). */
+  maxEventAgeMs?: number;
   /** Scheduler interval; false = this instance does not tick (another one does). */
   schedulerIntervalMs?: number | false;
   onError?: (error: unknown) => void;
@@ -65,6 +67,7 @@ const retryDelaysMs = [50, 100, 250, 500, 1000, 2000];
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const topicPrefix = options.topicPrefix ?? 'bio_supply';
+  const validationLimits = options.maxEventAgeMs === undefined ? {} : { maxEventAgeMs: options.maxEventAgeMs };
   const clientId = options.clientId ?? `bst-twin-bridge-${hostname()}`;
   const onError = options.onError ?? ((error: unknown) => console.error('[bridge]', error));
   const catalog = await followCatalog({
@@ -97,7 +100,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     for (let attempt = 0; ; attempt++) {
       try {
-        await handleDeviceMessage(context, topicPrefix, packet.topic, payload, receivedAt);
+        await handleDeviceMessage(context, topicPrefix, packet.topic, payload, receivedAt, validationLimits);
         handled++;
         return;
       } catch (error) {

@@ -5,7 +5,6 @@ import type { TwinStore } from '../store/index.ts';
 import { createCatalogReader } from './catalog/createCatalogReader.ts';
 import { createTwinContext, type TwinContext } from './context.ts';
 import { createTwinSchema } from './createTwinSchema.ts';
-import { createAlertLogReader } from './subscriptions/createAlertLogReader.ts';
 import { serveSubscriptions } from './subscriptions/serveSubscriptions.ts';
 
 export interface TwinSubgraphOptions {
@@ -46,7 +45,6 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
   const settings = {
     store: options.store,
     catalogReader,
-    alertLog: createAlertLogReader(options.store),
     now: options.now ?? Date.now,
   };
   const server = await createSubgraphServer<TwinContext>({

@@ -58,6 +58,15 @@ function malformedMessages(count: number, now: number): Malformed[] {
       body: JSON.stringify({ temperature: 4, ts: now + ahead }),
     })),
     fc
+      .constantFrom({ temperature: null, humidity: null }, { temperature: null }, { seq: 4 }, {})
+      .map((payload) => ({ reason: 'no_measurement', path: box, body: JSON.stringify(payload) })),
+    fc
+      .oneof(
+        fc.integer({ min: 0, max: now - 366 * 24 * 3600_000 }).map((ts) => ({ temperature: 4, ts })),
+        fc.constantFrom({ temperature: 4, timestamp: '0001-01-01T00:00:00Z' }),
+      )
+      .map((payload) => ({ reason: 'too_old', path: box, body: JSON.stringify(payload) })),
+    fc
       .constantFrom(
         'telemetry/crate/BOX-0001',
         'telemetry/box',

@@ -22,8 +22,15 @@ export const validPayloads: Record<string, unknown> = {
   'the edges of the ranges': { humidity: 100, geolocation: '-90,180' },
 };
 
+/** Well-formed, but nothing to store: dead-lettered as `no_measurement`. */
+export const emptyPayloads: Record<string, unknown> = {
+  'no field at all': {},
+  'nulls only': { temperature: null, humidity: null },
+  'a time and a sequence number only': { ts: 1760351400000, seq: 3 },
+  'a batch with one empty reading': [{ temperature: 4 }, { temperature: null }],
+};
+
 export const invalidPayloads: Record<string, unknown> = {
-  'no measurement at all': {},
   'a temperature as text': { temperature: '4.2' },
   'a temperature as boolean': { temperature: true },
   'humidity above 100': { humidity: 101 },

@@ -1,5 +1,5 @@
 import type { IngestContext } from '../ingest/createGroupCommit.ts';
-import { validateMessage } from '../validation/index.ts';
+import { type ValidationLimits, validateMessage } from '../validation/index.ts';
 import { handleTelemetry } from './telemetry.ts';
 import { handleUpdates } from './updates.ts';
 
@@ -12,8 +12,9 @@ export async function handleDeviceMessage(
   topic: string,
   payload: Uint8Array,
   receivedAt: number,
+  limits: ValidationLimits = {},
 ): Promise<void> {
-  const message = validateMessage(topic, payload, receivedAt, topicPrefix);
+  const message = validateMessage(topic, payload, receivedAt, topicPrefix, limits);
   if (!message.ok) {
     await context.store.recordRejection({ reason: message.reason, detail: message.detail, topic, receivedAt }, payload);
     return;

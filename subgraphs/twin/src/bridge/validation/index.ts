@@ -1,4 +1,5 @@
 export {
+  defaultMaxEventAgeMs,
   geolocationPattern,
   maxBatchReadings,
   maxFutureSkewMs,
@@ -15,4 +16,10 @@ export {
   parseDeviceTopic,
   type TopicFamily,
 } from './topic.ts';
-export { type DeviceReading, type RejectionReason, type ValidatedMessage, validateMessage } from './validateMessage.ts';
+export {
+  type DeviceReading,
+  type RejectionReason,
+  type ValidatedMessage,
+  type ValidationLimits,
+  validateMessage,
+} from './validateMessage.ts';

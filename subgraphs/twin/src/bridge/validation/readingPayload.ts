@@ -10,8 +10,12 @@ export const maxPayloadBytes = 64 * 1024;
 export const maxBatchReadings = 1000;
 /** Event times further ahead of the bridge's clock than this are rejected as a broken device clock. */
 export const maxFutureSkewMs = 5 * 60 * 1000;
+/** Event times older than this before receipt are rejected (`ts: 0`, year 0001: a reset clock); a setting. */
+export const defaultMaxEventAgeMs = 365 * 24 * 3600_000;
 
-const measurementKeys = ['temperature', 'humidity', 'geolocation', 'lat', 'status'] as const;
+/** What makes a reading worth storing: a measurement, a position or a status (a null is no value). */
+const carriedKeys = ['temperature', 'humidity', 'geolocation', 'lat', 'status'] as const;
+export const noMeasurement = 'a reading carries no measurement, location or status';
 
 /** One device reading as published on the original's topics. Unknown extra fields are ignored. */
 export const readingPayloadSchema = z
@@ -26,7 +30,10 @@ export const readingPayloadSchema = z
     status: z.string().min(1).max(64).optional(),
     seq: z.number().int().min(0).optional(),
   })
-  .refine((r) => measurementKeys.some((key) => r[key] !== undefined), 'a reading carries no measurement')
+  .refine((r) => carriedKeys.some((key) => r[key] !== undefined && r[key] !== null), {
+    message: noMeasurement,
+    params: { reason: 'no_measurement' },
+  })
   .refine((r) => (r.lat === undefined) === (r.lng === undefined), 'lat and lng come together')
   .refine((r) => !(r.timestamp !== undefined && r.ts !== undefined), 'give timestamp or ts, not both')
   .refine((r) => !(r.geolocation !== undefined && r.lat !== undefined), 'give geolocation or lat/lng, not both');

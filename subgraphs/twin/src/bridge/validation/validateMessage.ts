@@ -1,12 +1,31 @@
 import { z } from 'zod';
 import type { TwinReading } from '../../store/TwinStore.ts';
-import { maxFutureSkewMs, maxPayloadBytes, messagePayloadSchema, type ReadingPayload } from './readingPayload.ts';
+import {
+  defaultMaxEventAgeMs,
+  maxFutureSkewMs,
+  maxPayloadBytes,
+  messagePayloadSchema,
+  type ReadingPayload,
+} from './readingPayload.ts';
 import { type DeviceTopic, parseDeviceTopic } from './topic.ts';
 
 /** A reading as the bridge trusts it after validation: the store's reading shape. */
 export type DeviceReading = TwinReading;
 
-export type RejectionReason = 'unknown_topic' | 'oversize' | 'bad_json' | 'invalid_payload' | 'future_time';
+/** Every dead letter's reason; the same list is in schema/asyncapi.yaml and the DeadLetter type's description. */
+export type RejectionReason =
+  | 'unknown_topic'
+  | 'oversize'
+  | 'bad_json'
+  | 'invalid_payload'
+  | 'no_measurement'
+  | 'future_time'
+  | 'too_old';
+
+export interface ValidationLimits {
+  /** Event times older than this before receipt are rejected as `too_old` (default a year). */
+  maxEventAgeMs?: number;
+}
 
 export type ValidatedMessage =
   | { ok: true; topic: DeviceTopic; readings: DeviceReading[] }
@@ -37,12 +56,13 @@ function toDeviceReading(payload: ReadingPayload, receivedAt: number): DeviceRea
   return reading;
 }
 
-/** The one place where an MQTT message is judged: topic shape, size, JSON, payload schema, clock skew. */
+/** The one place where an MQTT message is judged: topic shape, size, JSON, payload schema, clock skew, age. */
 export function validateMessage(
   topic: string,
   payload: Uint8Array,
   receivedAt: number,
   prefix: string,
+  limits: ValidationLimits = {},
 ): ValidatedMessage {
   const deviceTopic = parseDeviceTopic(topic, prefix);
   if (!deviceTopic)
@@ -59,10 +79,26 @@ export function validateMessage(
     return reject('bad_json', error instanceof Error ? error.message : String(error));
   }
   const parsed = messagePayloadSchema.safeParse(json);
-  if (!parsed.success) return reject('invalid_payload', z.prettifyError(parsed.error).slice(0, 500));
+  if (!parsed.success) {
+    const detail = z.prettifyError(parsed.error).slice(0, 500);
+    // Well-formed but empty (`{"temperature": null, "humidity": null}`): nothing to store, said apart.
+    const empty = parsed.error.issues.every(
+      (issue) => issue.code === 'custom' && issue.params?.reason === 'no_measurement',
+    );
+    return reject(empty ? 'no_measurement' : 'invalid_payload', detail);
+  }
   const payloads = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
   const readings = payloads.map((p) => toDeviceReading(p, receivedAt));
   const future = readings.find((r) => r.at > receivedAt + maxFutureSkewMs);
   if (future) return reject('future_time', `event time ${new Date(future.at).toISOString()} is more than 5 min ahead`);
+  const maxAgeMs = limits.maxEventAgeMs ?? defaultMaxEventAgeMs;
+  const old = readings.find((r) => r.at < receivedAt - maxAgeMs);
+  if (old) {
+    const days = Math.round(maxAgeMs / (24 * 3600_000));
+    return reject(
+      'too_old',
+      `event time ${new Date(old.at).toISOString()} is more than ${days} days before its receipt`,
+    );
+  }
   return { ok: true, topic: deviceTopic, readings };
 }

@@ -1,34 +1,33 @@
 import { badUserInput } from '@bst/subgraph-kit';
-import type { AlertEventRecord, LiveState } from '../../store/index.ts';
+import type { CursoredAlertEvent, LiveState } from '../../store/index.ts';
 import type { TwinContext } from '../context.ts';
-import { alertAsOf } from '../subscriptions/alertAsOf.ts';
 import { listen } from '../subscriptions/listen.ts';
-import { type AlertFilterInput, matchesAnyFilter, storeAlertFilters } from './alertFilter.ts';
+import { AlertStreamFailure, alertWithoutRecord, streamAlertEvents } from '../subscriptions/streamAlertEvents.ts';
+import { type AlertFilterInput, storeAlertFilters } from './alertFilter.ts';
 import { alertShape, liveStateShape } from './shapes.ts';
 
 const maxContainerCodes = 1000;
 
+function alertEventShape({ cursor, event, alert }: CursoredAlertEvent) {
+  return {
+    cursor,
+    transition: event.transition,
+    at: event.at,
+    value: event.value ?? null,
+    by: event.by ?? null,
+    note: event.note ?? null,
+    alert: alertShape(alert ?? alertWithoutRecord(event)),
+  };
+}
+
 export const subscriptionResolvers = {
   alertEvents: {
-    subscribe: (_: unknown, args: { filter?: AlertFilterInput | null }, ctx: TwinContext) => {
-      const filters = storeAlertFilters(args.filter);
-      return listen(
-        (listener: (event: AlertEventRecord) => void) => ctx.store.subscribeAlertEvents(listener),
-        async (event) => {
-          const alert = alertAsOf(await ctx.alertLog(event), event);
-          if (!matchesAnyFilter(alert, filters)) return undefined;
-          return {
-            transition: event.transition,
-            at: event.at,
-            value: event.value ?? null,
-            by: event.by ?? null,
-            note: event.note ?? null,
-            alert: alertShape(alert),
-          };
-        },
-      );
+    subscribe: (_: unknown, args: { filter?: AlertFilterInput | null; after?: string | null }, ctx: TwinContext) =>
+      streamAlertEvents(ctx.store, storeAlertFilters(args.filter), args.after),
+    resolve: (item: CursoredAlertEvent | AlertStreamFailure) => {
+      if (item instanceof AlertStreamFailure) throw item.error;
+      return alertEventShape(item);
     },
-    resolve: (event: unknown) => event,
   },
 
   liveState: {

@@ -1,0 +1,50 @@
+// Issue 11, acceptance 2: 100 stalled clients (50 WebSocket, 50 SSE) and 10 healthy ones under 500 alert events/s
+// for 2 minutes. Healthy clients get every event; the gateway's RSS stays within 25 % of its value with the healthy
+// ones only; the stalled ones are disconnected as slow consumers (4008 / a SLOW_CONSUMER event, counted by the gateway).
+import { stalledClients } from './support/stalledClientsScenario.ts';
+import { startAlertStack } from './support/startAlertStack.ts';
+
+const env = process.env;
+const perSecond = Number(env.BENCH_EVENTS_PER_SECOND ?? 500);
+const stalledSeconds = Number(env.BENCH_SECONDS ?? 120);
+const baselineSeconds = Number(env.BENCH_BASELINE_SECONDS ?? 30);
+const stalledEach = Number(env.BENCH_STALLED_PER_TRANSPORT ?? 50);
+const healthyEach = Number(env.BENCH_HEALTHY_PER_TRANSPORT ?? 5);
+
+const stack = await startAlertStack('bench_stalled');
+try {
+  const outcome = await stalledClients(stack, {
+    healthyWebSockets: healthyEach,
+    healthySse: healthyEach,
+    stalledWebSockets: stalledEach,
+    stalledSse: stalledEach,
+    perSecond,
+    baselineSeconds,
+    stalledSeconds,
+    containers: 200,
+    // The stalled clients subscribe what the healthy ones do: one upstream, their sockets fill at the storm's pace.
+    stalledSelection: 'same',
+  });
+  const passed =
+    outcome.healthy.every((c) => c.complete) &&
+    outcome.slowConsumers.ws === stalledEach &&
+    outcome.slowConsumers.sse === stalledEach &&
+    outcome.rssGrowth < 0.25;
+  console.log(
+    JSON.stringify({
+      bench: 'stalledClients',
+      perSecond,
+      stalledSeconds,
+      baselineSeconds,
+      ...outcome,
+      healthy: outcome.healthy.map((c) => `${c.transport}:${c.received}${c.complete ? '' : ' INCOMPLETE'}`),
+      passed,
+    }),
+  );
+  if (!passed) process.exitCode = 1;
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await stack.stop();
+}
