@@ -234,6 +234,11 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
       return backend.readings(entity, query);
     },
 
+    async checkpointBefore(entity, before) {
+      await ready();
+      return backend.checkpointBefore(entity, before);
+    },
+
     async alert(id) {
       await ready();
       if (entityKeyOfAlert(id) === null) return null;

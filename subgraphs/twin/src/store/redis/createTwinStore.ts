@@ -1,4 +1,4 @@
-import { alertMessage, alertState } from '@bst/coldchain';
+import { alertMessage, alertState, CHECKPOINT_INTERVAL_MS, type Checkpoint } from '@bst/coldchain';
 import { Cluster } from 'ioredis';
 import type { StreamId } from '../alertCursor.ts';
 import { createPartitionedStore } from '../createPartitionedStore.ts';
@@ -71,6 +71,7 @@ function alertEventArgs(event: AlertEventRecord): string[] {
 
 function readingCommitArgs({ entity, reading, live, monitor }: ReadingCommit): string[] {
   const events = monitor?.events ?? [];
+  const checkpoints = monitor?.checkpoints ?? [];
   return [
     entityKey(entity),
     entity.entityType,
@@ -85,7 +86,12 @@ function readingCommitArgs({ entity, reading, live, monitor }: ReadingCommit): s
     monitor ? JSON.stringify(monitor.state) : '',
     monitor?.nextCheckAt == null ? '' : String(monitor.nextCheckAt),
     String(events.length),
+    String(checkpoints.length),
     ...events.flatMap(alertEventArgs),
+    ...checkpoints.flatMap((c) => [
+      String(Math.floor(c.at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS),
+      JSON.stringify(c),
+    ]),
   ];
 }
 
@@ -142,6 +148,15 @@ function outboxEntry(partition: number, [id, pairs]: StreamEntry): OutboxEntry {
       kind: 'reading',
       entity: parseEntityKey(fields.e ?? ''),
       reading: JSON.parse(fields.r ?? '{}') as TwinReading,
+    };
+  }
+  if (fields.k === 'c') {
+    return {
+      handle,
+      kind: 'checkpoint',
+      entity: parseEntityKey(fields.e ?? ''),
+      version: Number(fields.v),
+      checkpoint: JSON.parse(fields.c ?? '{}') as Checkpoint,
     };
   }
   return {
@@ -348,6 +363,20 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
           ? await redis.zrangebyscore(readingsKey, min, max)
           : (await redis.zrevrangebyscore(readingsKey, max, min, 'LIMIT', 0, query.last)).reverse();
       return members.map((m) => JSON.parse(m) as TwinReading);
+    },
+    async checkpointBefore(entity, before) {
+      const key = entityKey(entity);
+      // Scored by hour: the hour holding `before` may have its checkpoint after it, the one before cannot.
+      const found = await redis.zrevrangebyscore(
+        keys.ofEntity(key).checkpoints(key),
+        `(${before}`,
+        '-inf',
+        'LIMIT',
+        0,
+        2,
+      );
+      const checkpoint = found.map((json) => JSON.parse(json) as Checkpoint).find((c) => c.at < before);
+      return checkpoint ?? null;
     },
 
     alertsByIds,
