@@ -92,6 +92,8 @@ export interface ReadingQuery {
   until?: number;
   /** Only the newest `last` readings of the range (still returned oldest first). */
   last?: number;
+  /** Only the oldest `first` readings of the range (ignored with `last`). */
+  first?: number;
 }
 
 export interface AlertFilter {

@@ -57,6 +57,8 @@ export function describeTwinStoreContract(harness: ContractHarness) {
       expect(range.map((r) => (r.at - t0) / 60_000)).toEqual([1, 2, 3]);
       const last = await store.readings(box, { last: 2 });
       expect(last.map((r) => (r.at - t0) / 60_000)).toEqual([3, 4]);
+      const first = await store.readings(box, { since: t0 + 60_000, first: 2 });
+      expect(first.map((r) => (r.at - t0) / 60_000)).toEqual([1, 2]);
     });
 
     it('bounds history by count and by age', async () => {

@@ -76,6 +76,7 @@ export async function ingestReading(
         state: outcome.state,
         events: toAlertEventRecords(entity, outcome.events),
         nextCheckAt: nextCheckAt(outcome.state, profile, reading.receivedAt),
+        ...(outcome.checkpoint ? { checkpoints: [outcome.checkpoint] } : {}),
       },
     });
     if (result.status !== 'conflict') {

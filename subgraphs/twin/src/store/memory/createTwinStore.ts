@@ -438,7 +438,12 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
       const inRange = all.filter(
         (r) => (query.since === undefined || r.at >= query.since) && (query.until === undefined || r.at <= query.until),
       );
-      const selected = query.last === undefined ? inRange : inRange.slice(Math.max(0, inRange.length - query.last));
+      const selected =
+        query.last !== undefined
+          ? inRange.slice(Math.max(0, inRange.length - query.last))
+          : query.first !== undefined
+            ? inRange.slice(0, query.first)
+            : inRange;
       return selected.map((r) => ({ ...r }));
     },
     async checkpointBefore(entity, before) {

@@ -359,9 +359,11 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
       const min = query.since ?? '-inf';
       const max = query.until ?? '+inf';
       const members =
-        query.last === undefined
-          ? await redis.zrangebyscore(readingsKey, min, max)
-          : (await redis.zrevrangebyscore(readingsKey, max, min, 'LIMIT', 0, query.last)).reverse();
+        query.last !== undefined
+          ? (await redis.zrevrangebyscore(readingsKey, max, min, 'LIMIT', 0, query.last)).reverse()
+          : query.first !== undefined
+            ? await redis.zrangebyscore(readingsKey, min, max, 'LIMIT', 0, query.first)
+            : await redis.zrangebyscore(readingsKey, min, max);
       return members.map((m) => JSON.parse(m) as TwinReading);
     },
     async checkpointBefore(entity, before) {
