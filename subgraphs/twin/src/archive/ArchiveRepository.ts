@@ -28,7 +28,7 @@ import {
   type TwinReading,
 } from '../store/index.ts';
 import type { ArchiveDatabase } from './db/openArchiveDatabase.ts';
-import { createPartitions, monthOf } from './db/partitions.ts';
+import { createPartitions, dropPartitionsBefore, monthOf } from './db/partitions.ts';
 import { alertEvents, alerts, archivers, checkpoints, hourly, readings } from './db/schema.ts';
 import { profileFingerprint, unjudged } from './profileFingerprint.ts';
 
@@ -525,6 +525,18 @@ export class ArchiveRepository {
       .where(inArray(alertEvents.alertId, [...alertIds]))
       .orderBy(asc(alertEvents.alertId), asc(alertEvents.position));
     return rows.map((r) => ({ alertId: r.alertId, position: r.position, event: r.event as AlertEventRecord }));
+  }
+
+  /**
+   * Retention: drops every monthly partition that ended before the cutoff and the alert records that ended before
+   * it (their transitions went with the partitions); creates the coming months' partitions. Returns months dropped.
+   */
+  async expire(): Promise<number[]> {
+    const cutoff = this.retentionCutoff();
+    await this.prepare();
+    const dropped = await dropPartitionsBefore(this.database, cutoff);
+    await this.database.db.delete(alerts).where(sql`${alerts.endedAt} < ${iso(cutoff)}::timestamptz`);
+    return dropped;
   }
 
   /** Records an archiver's running figures (after each batch, and after an error). */

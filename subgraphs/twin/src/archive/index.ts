@@ -6,6 +6,12 @@ export {
   type StoredAlertRecord,
   type StoredRollup,
 } from './ArchiveRepository.ts';
+export {
+  type ArchiveConfig,
+  archiveConfigFromEnv,
+  archiverSettingsFromEnv,
+  retentionMsOf,
+} from './archiveConfigFromEnv.ts';
 export { createHistory, type History, type HistoryPageQuery, type HistoryRange } from './createHistory.ts';
 export {
   type ArchiveDatabase,
@@ -14,6 +20,8 @@ export {
   openArchiveDatabase,
 } from './db/openArchiveDatabase.ts';
 export { dropPartitionsBefore, monthOf, partitionMonths } from './db/partitions.ts';
+export { createArchiveMetrics } from './metrics.ts';
 export { profileFingerprint } from './profileFingerprint.ts';
 export { type ComplianceReader, type ComplianceRequest, createComplianceReader } from './readCompliance.ts';
 export { type Archiver, type ArchiverOptions, type ArchiverStats, startArchiver } from './startArchiver.ts';
+export { type ArchiveService, type ArchiveServiceOptions, startArchiveService } from './startArchiveService.ts';
