@@ -157,6 +157,10 @@ export class ArchiveRepository {
     return (this.options.now ?? Date.now)() - this.options.retentionMs;
   }
 
+  retentionYears(): number {
+    return Math.round((this.options.retentionMs / (365.25 * 24 * ROLLUP_INTERVAL_MS)) * 100) / 100;
+  }
+
   /** Partitions for this month and the next `months` (created ahead, so ingest never waits on DDL). */
   async prepare(months = 3): Promise<void> {
     const now = (this.options.now ?? Date.now)();

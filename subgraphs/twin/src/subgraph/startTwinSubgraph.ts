@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { gatewaySecretFromEnv } from '@bst/identity';
 import { createSubgraphServer } from '@bst/subgraph-kit';
+import { type ArchiveRepository, createComplianceReader, createHistory } from '../archive/index.ts';
 import type { CatalogSource } from '../bridge/index.ts';
 import type { TwinStore } from '../store/index.ts';
 import { createCatalogReader } from './catalog/createCatalogReader.ts';
@@ -11,6 +12,11 @@ import { serveSubscriptions } from './subscriptions/serveSubscriptions.ts';
 export interface TwinSubgraphOptions {
   /** Redis in production, the memory adapter in the embedded platform; the caller owns it (not closed on stop). */
   store: TwinStore;
+  /**
+   * The durable record (Postgres, PGlite in `npm start`); the caller owns it. Without one, history and compliance
+   * come from the store's hot window alone.
+   */
+  archive?: ArchiveRepository | null;
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
@@ -39,7 +45,17 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
     ...(options.catalogSource ? { source: options.catalogSource } : {}),
     ...(options.catalogTtlSeconds === undefined ? {} : { ttlSeconds: options.catalogTtlSeconds }),
   });
-  const settings = { store: options.store, catalogReader, now: options.now ?? Date.now };
+  const archive = options.archive ?? null;
+  const history = createHistory(options.store, archive);
+  const readCompliance = archive ? createComplianceReader({ store: options.store, archive, history }) : null;
+  const settings = {
+    store: options.store,
+    catalogReader,
+    history,
+    archive,
+    readCompliance,
+    now: options.now ?? Date.now,
+  };
   const server = await createSubgraphServer<TwinContext>({
     schema,
     port: options.port ?? 0,
