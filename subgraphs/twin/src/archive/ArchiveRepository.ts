@@ -157,6 +157,11 @@ export class ArchiveRepository {
     return (this.options.now ?? Date.now)() - this.options.retentionMs;
   }
 
+  /** Resolves when Postgres answers (health checks). */
+  async ping(): Promise<void> {
+    await this.database.db.execute(sql`select 1`);
+  }
+
   retentionYears(): number {
     return Math.round((this.options.retentionMs / (365.25 * 24 * ROLLUP_INTERVAL_MS)) * 100) / 100;
   }

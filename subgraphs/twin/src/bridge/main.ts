@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { gatewaySecretFromEnv } from '@bst/identity';
+import { ArchiveRepository } from '../archive/ArchiveRepository.ts';
+import { archiveConfigFromEnv, retentionMsOf } from '../archive/archiveConfigFromEnv.ts';
+import { openArchiveDatabase } from '../archive/db/openArchiveDatabase.ts';
 import { openTwinStore, twinStoreConfigFromEnv } from '../store/index.ts';
 import { coreCatalogSource } from './catalog/coreCatalogSource.ts';
 import { startBridge } from './startBridge.ts';
@@ -8,7 +11,15 @@ import { startBridge } from './startBridge.ts';
 const env = process.env;
 // REDIS_URL or REDIS_CLUSTER_NODES, TWIN_STORE_* and TWIN_HOT_WINDOW_HOURS…: see store/README.md.
 const store = await openTwinStore(twinStoreConfigFromEnv(env, { redisUrl: 'redis://127.0.0.1:6379' }));
+// ARCHIVE_DATABASE_URL: a very late reading older than the hot window is replayed from the archive.
+const archiveConfig = archiveConfigFromEnv(env);
+const archiveDatabase = archiveConfig ? await openArchiveDatabase({ url: archiveConfig.url, max: 4 }) : null;
+const archive =
+  archiveConfig && archiveDatabase
+    ? new ArchiveRepository(archiveDatabase, { retentionMs: retentionMsOf(archiveConfig) })
+    : null;
 const bridge = await startBridge({
+  archive,
   mqttUrl: env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
   store,
   catalogSource: coreCatalogSource({
@@ -42,6 +53,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     health.close();
     await bridge.stop();
     await store.close();
+    await archiveDatabase?.close();
     process.exit(0);
   });
 }

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import mqtt, { type IPublishPacket } from 'mqtt';
+import type { ArchiveRepository } from '../archive/ArchiveRepository.ts';
+import { createHistory } from '../archive/createHistory.ts';
 import type { TwinStore } from '../store/index.ts';
 import type { CatalogSource } from './catalog/coreCatalogSource.ts';
 import { type CatalogFollower, followCatalog } from './catalog/followCatalog.ts';
@@ -12,6 +14,8 @@ import { startScheduler } from './scheduler/startScheduler.ts';
 export interface BridgeOptions {
   mqttUrl: string;
   store: TwinStore;
+  /** Where a reading older than the hot window is replayed from (its series and checkpoints); null = hot window only. */
+  archive?: ArchiveRepository | null;
   catalogSource: CatalogSource;
   /** Topic root, `bio_supply` for the original's devices. */
   topicPrefix?: string;
@@ -64,7 +68,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ...(options.catalogTtlSeconds === undefined ? {} : { ttlSeconds: options.catalogTtlSeconds }),
   });
   const monitors = createMonitorCache();
-  const context: IngestContext = { store: options.store, catalog: () => catalog.current(), monitors };
+  const archive = options.archive ?? null;
+  const context: IngestContext = {
+    store: options.store,
+    catalog: () => catalog.current(),
+    monitors,
+    archive,
+    history: createHistory(options.store, archive),
+    onReplayError: (entity, reading, error) =>
+      onError(new Error(`very late reading of ${entity.code} at ${reading.at} kept in history only: ${error.message}`)),
+  };
   let stopping = false;
   let handled = 0;
 

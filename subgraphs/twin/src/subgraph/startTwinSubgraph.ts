@@ -63,7 +63,7 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
     gatewaySecret,
     context: ({ identity }) => createTwinContext(identity, { ...settings, memoise: true }),
     health: async () => {
-      await options.store.ingestStats();
+      await Promise.all([options.store.ingestStats(), archive?.ping()]);
     },
   });
   const subscriptions = serveSubscriptions({

@@ -1,4 +1,12 @@
-import { type AlertEvent, applyReading, initialState, type MonitorState } from '@bst/coldchain';
+import {
+  type AlertEvent,
+  applyReading,
+  type Checkpoint,
+  initialState,
+  type MonitorState,
+  type ReadingOutcome,
+} from '@bst/coldchain';
+import type { ArchiveRepository, History } from '../../archive/index.ts';
 import {
   type AlertEventRecord,
   type EntityRef,
@@ -11,11 +19,18 @@ import {
 import type { CatalogView } from '../catalog/followCatalog.ts';
 import { nextCheckAt } from '../scheduler/nextCheckAt.ts';
 import type { MonitorCache } from './monitorCache.ts';
+import { replayVeryLate } from './replayVeryLate.ts';
 
 export interface IngestContext {
   store: TwinStore;
   catalog: () => CatalogView;
   monitors: MonitorCache;
+  /** Where a very late reading's replay finds the series and checkpoints the hot window no longer holds. */
+  archive?: ArchiveRepository | null;
+  /** Readings across the hot window and the archive (built from `store` and `archive` when omitted). */
+  history?: History;
+  /** A very late reading whose stored series did not fit the engine state: kept in history only. */
+  onReplayError?: (entity: EntityRef, reading: TwinReading, error: Error) => void;
 }
 
 export function toAlertEventRecords(entity: EntityRef, events: AlertEvent[]): AlertEventRecord[] {
@@ -63,9 +78,28 @@ export async function ingestReading(
   }
   let record = context.monitors.get(entity) ?? (await context.store.monitor(entity));
   for (;;) {
-    const outcome = applyReading(record.state ?? initialState(), reading, profile);
-    if (outcome.accepted === 'duplicate') {
-      return context.store.commitReading({ entity, reading, live: liveFromState(entity, outcome.state, reading) });
+    const state = record.state ?? initialState();
+    let outcome: Pick<ReadingOutcome, 'state' | 'events'> & { checkpoints: Checkpoint[] } = {
+      state,
+      events: [],
+      checkpoints: [],
+    };
+    const applied = applyReading(state, reading, profile);
+    if (applied.accepted === 'needs-replay') {
+      // Older than the reorder horizon: replayed against the stored series (hot window, else archive).
+      const replay = await replayVeryLate(context, entity, state, reading, applied.replayBefore ?? reading.at, profile);
+      if (replay === null || replay.accepted[0] === 'duplicate') {
+        return context.store.commitReading({ entity, reading, live: liveFromState(entity, state, reading) });
+      }
+      outcome = { state: replay.state, events: replay.events, checkpoints: replay.checkpoints };
+    } else if (applied.accepted === 'duplicate') {
+      return context.store.commitReading({ entity, reading, live: liveFromState(entity, applied.state, reading) });
+    } else {
+      outcome = {
+        state: applied.state,
+        events: applied.events,
+        checkpoints: applied.checkpoint ? [applied.checkpoint] : [],
+      };
     }
     const result = await context.store.commitReading({
       entity,
@@ -76,7 +110,7 @@ export async function ingestReading(
         state: outcome.state,
         events: toAlertEventRecords(entity, outcome.events),
         nextCheckAt: nextCheckAt(outcome.state, profile, reading.receivedAt),
-        ...(outcome.checkpoint ? { checkpoints: [outcome.checkpoint] } : {}),
+        ...(outcome.checkpoints.length > 0 ? { checkpoints: outcome.checkpoints } : {}),
       },
     });
     if (result.status !== 'conflict') {
