@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { memoryMonitor } from '../src/fixtures/index.ts';
 import {
   type Alert,
   type AlertEvent,
@@ -10,7 +11,6 @@ import {
   type StorageProfile,
 } from '../src/index.ts';
 import { profile, series } from './support/arbitraries.ts';
-import { memoryMonitor } from './support/memoryMonitor.ts';
 
 const MINUTE = 60_000;
 
