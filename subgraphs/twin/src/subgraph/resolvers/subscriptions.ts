@@ -23,6 +23,7 @@ export const subscriptionResolvers = {
             value: event.value ?? null,
             by: event.by ?? null,
             note: event.note ?? null,
+            late: event.late === true,
             alert: alertShape(alert),
           };
         },
