@@ -1,3 +1,4 @@
+export * from './archive/index.ts';
 export * from './bridge/index.ts';
 export * from './store/index.ts';
 export * from './subgraph/index.ts';
