@@ -12,7 +12,9 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 
 /**
  * `npm start` settings: DATABASE_URL, REDIS_URL, MQTT_URL choose real services (else PGlite under PGLITE_DIR or
- * `.data/core`, the in-memory twin store kept in TWIN_DATA_DIR or PGLITE_DIR's sibling `twin`, aedes on MQTT_PORT); GATEWAY_PORT, CORE_PORT, TWIN_PORT, DASHBOARD_PORT;
+ * `.data/core`, the in-memory twin store kept in TWIN_DATA_DIR or PGLITE_DIR's sibling `twin`, the twin's archive on
+ * PGlite in ARCHIVE_DIR or PGLITE_DIR's sibling `archive`, aedes on MQTT_PORT); TWIN_ARCHIVE_RETENTION_YEARS;
+ * GATEWAY_PORT, CORE_PORT, TWIN_PORT, DASHBOARD_PORT;
  * HOST; JWT_SECRET; BRIDGE_CLIENT_ID; SIMULATOR=off, SIM_INTERVAL_MS, SIM_SCENARIO.
  */
 export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformOptions {
@@ -27,6 +29,12 @@ export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pl
   if (intervalMs !== undefined && !(intervalMs >= 10)) {
     throw new Error(`SIM_INTERVAL_MS must be a number of milliseconds >= 10, got "${env.SIM_INTERVAL_MS}"`);
   }
+  const retentionYears = env.TWIN_ARCHIVE_RETENTION_YEARS ? Number(env.TWIN_ARCHIVE_RETENTION_YEARS) : undefined;
+  if (retentionYears !== undefined && !(retentionYears > 0)) {
+    throw new Error(
+      `TWIN_ARCHIVE_RETENTION_YEARS must be a positive number of years, got "${env.TWIN_ARCHIVE_RETENTION_YEARS}"`,
+    );
+  }
   return {
     ports,
     ...(env.HOST ? { host: env.HOST } : {}),
@@ -34,6 +42,10 @@ export function platformOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pl
     ...(env.REDIS_URL
       ? { redisUrl: env.REDIS_URL }
       : { twinDataDir: resolve(env.TWIN_DATA_DIR || join(dirname(resolve(env.PGLITE_DIR || '.data/core')), 'twin')) }),
+    ...(env.DATABASE_URL
+      ? {}
+      : { archiveDir: resolve(env.ARCHIVE_DIR || join(dirname(resolve(env.PGLITE_DIR || '.data/core')), 'archive')) }),
+    ...(retentionYears === undefined ? {} : { archiveRetentionYears: retentionYears }),
     ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : {}),
     ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
     ...(env.BRIDGE_CLIENT_ID ? { bridgeClientId: env.BRIDGE_CLIENT_ID } : {}),

@@ -5,7 +5,15 @@ import { startDashboard } from '@bst/dashboard';
 import { createGateway, issueDevTokens } from '@bst/gateway';
 import { gatewaySecretFromEnv, type Role } from '@bst/identity';
 import { startSimulator } from '@bst/simulator';
-import { coreCatalogSource, openTwinStore, startBridge, startTwinSubgraph } from '@bst/twin';
+import {
+  ArchiveRepository,
+  coreCatalogSource,
+  openArchiveDatabase,
+  openTwinStore,
+  startArchiveService,
+  startBridge,
+  startTwinSubgraph,
+} from '@bst/twin';
 import { startEmbeddedBroker } from './broker/startEmbeddedBroker.ts';
 
 export interface PlatformPorts {
@@ -30,6 +38,14 @@ export interface PlatformOptions {
   redisUrl?: string;
   /** Where the in-memory twin store keeps its journal and snapshot (so a restart loses nothing); omitted = memory only. */
   twinDataDir?: string;
+  /**
+   * The twin's archive on PGlite when there is no `databaseUrl` (with one, the archive is the `twin` schema in that
+   * Postgres): its own directory, not core's PGlite, so the archiver's batches never queue behind core's queries on
+   * PGlite's single connection; omitted = in memory.
+   */
+  archiveDir?: string;
+  /** The archive keeps this many years of event time (default 10). */
+  archiveRetentionYears?: number;
   /** A real MQTT broker; without it an embedded aedes broker is started. */
   mqttUrl?: string;
   /** Namespace before the devices' `bio_supply/...` topics, so a test on a shared broker hears only itself. */
@@ -62,8 +78,10 @@ export type PlatformPiece =
   | 'mqtt-broker'
   | 'core'
   | 'twin-store'
+  | 'twin-archive'
   | 'twin-subgraph'
   | 'twin-bridge'
+  | 'twin-archiver'
   | 'gateway'
   | 'dashboard'
   | 'simulator';
@@ -146,16 +164,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...(!options.redisUrl && options.twinDataDir ? { dataDir: options.twinDataDir } : {}),
     });
     stack.push({ name: 'twin-store', stop: () => store.close() });
+    const archiveDatabase = await openArchiveDatabase(
+      options.databaseUrl ? { url: options.databaseUrl, max: 4 } : { pgliteDir: options.archiveDir },
+    );
+    stack.push({ name: 'twin-archive', stop: () => archiveDatabase.close() });
+    const archive = new ArchiveRepository(archiveDatabase, {
+      retentionMs: (options.archiveRetentionYears ?? 10) * 365.25 * 24 * 3600_000,
+    });
+    log(`twin archive (${archiveDatabase.driver})`);
     const mqttTopicRoot = options.topicPrefix ? `${options.topicPrefix}/bio_supply` : 'bio_supply';
     const catalogSource = coreCatalogSource({ url: core.url, secret: gatewaySecret });
 
-    const twin = await startTwinSubgraph({ store, port: ports.twin, host, gatewaySecret, catalogSource });
+    const twin = await startTwinSubgraph({ store, archive, port: ports.twin, host, gatewaySecret, catalogSource });
     stack.push({ name: 'twin-subgraph', stop: twin.stop });
     log(`twin subgraph ${twin.url}`);
 
     const bridge = await startBridge({
       mqttUrl,
       store,
+      archive,
       catalogSource,
       topicPrefix: mqttTopicRoot,
       clientId: options.bridgeClientId ?? `bst-platform-bridge-${hostname()}`,
@@ -167,6 +194,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     stack.push({ name: 'twin-bridge', stop: bridge.stop });
     log(`twin bridge ${bridge.clientId}`);
+
+    const archiver = await startArchiveService({
+      store,
+      archive,
+      catalogSource,
+      consumer: `platform-archiver-${hostname()}`,
+      ...(options.catalogPollMs === undefined ? {} : { catalogPollMs: options.catalogPollMs }),
+      onError: (error) => log(`archiver: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    stack.push({ name: 'twin-archiver', stop: archiver.stop });
 
     const gateway = await createGateway({
       supergraphPath: options.supergraphPath ?? repositorySupergraph,

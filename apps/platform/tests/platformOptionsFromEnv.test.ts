@@ -8,11 +8,17 @@ describe('npm start reads its adapters from the environment', () => {
     expect(options).toMatchObject({
       pgliteDir: resolve('.data/core'),
       twinDataDir: resolve('.data/twin'),
+      archiveDir: resolve('.data/archive'),
       ports: defaultPorts,
       simulator: {},
     });
     expect(platformOptionsFromEnv({ PGLITE_DIR: '/srv/bst/core' }).twinDataDir).toBe('/srv/bst/twin');
     expect(platformOptionsFromEnv({ TWIN_DATA_DIR: '/srv/twin-store' }).twinDataDir).toBe('/srv/twin-store');
+    expect(platformOptionsFromEnv({ PGLITE_DIR: '/srv/bst/core' }).archiveDir).toBe('/srv/bst/archive');
+    expect(platformOptionsFromEnv({ TWIN_ARCHIVE_RETENTION_YEARS: '7' }).archiveRetentionYears).toBe(7);
+    expect(() => platformOptionsFromEnv({ TWIN_ARCHIVE_RETENTION_YEARS: 'forever' })).toThrow(
+      /TWIN_ARCHIVE_RETENTION_YEARS/,
+    );
     expect(options.databaseUrl).toBeUndefined();
     expect(options.redisUrl).toBeUndefined();
     expect(options.mqttUrl).toBeUndefined();
@@ -32,6 +38,8 @@ describe('npm start reads its adapters from the environment', () => {
     });
     expect(options.pgliteDir).toBeUndefined();
     expect(options.twinDataDir).toBeUndefined();
+    // With a real Postgres the archive is its `twin` schema there.
+    expect(options.archiveDir).toBeUndefined();
   });
 
   it('ports, the simulator and its pace are configurable, and nonsense is refused', () => {
