@@ -2,6 +2,7 @@ import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { createRedisTestPrefix, services, uniqueName } from '@bst/testing';
 import { createRedisTwinStore, startBridge } from '@bst/twin';
 import mqtt, { type MqttClient } from 'mqtt';
+import { publishWithBackpressure } from './support/publishWithBackpressure.ts';
 
 const readings = 20_000;
 const rounds = 3;
@@ -24,16 +25,8 @@ function messages(topicPrefix: string) {
   });
 }
 
-/** Publishes with at most 800 messages ahead of the consumer (Mosquitto drops beyond its 1000-message queue). */
 async function pump(publisher: MqttClient, topicPrefix: string, consumed: () => number): Promise<number> {
-  const stream = messages(topicPrefix);
-  const started = performance.now();
-  for (let i = 0; i < stream.length; i += 100) {
-    while (i - consumed() > 800) await new Promise((resolve) => setImmediate(resolve));
-    await Promise.all(stream.slice(i, i + 100).map((m) => publisher.publishAsync(m.topic, m.body, { qos: 1 })));
-  }
-  while (consumed() < stream.length) await new Promise((resolve) => setTimeout(resolve, 1));
-  return (stream.length / (performance.now() - started)) * 1000;
+  return publishWithBackpressure(publisher, messages(topicPrefix), consumed);
 }
 
 async function baselineRound(publisher: MqttClient): Promise<number> {

@@ -281,6 +281,7 @@ export class ArchiveRepository {
         counts.checkpoints += stored.length;
       }
       await refoldAlerts(tx, [...new Set(eventRows.map((r) => r.alertId))]);
+      const jobs: RollupJob[] = [];
       for (const [entity, times] of readingTimes) {
         const profile = profiles.get(entity) ?? null;
         const hours = new Set<number>();
@@ -288,8 +289,9 @@ export class ArchiveRepository {
           const [first, last] = profile ? hoursTouchedBy(at, profile) : [hourOf(at), hourOf(at)];
           for (let hour = first; hour <= last; hour += ROLLUP_INTERVAL_MS) hours.add(hour);
         }
-        await rollUp(tx, entity, hours, profile);
+        jobs.push({ entity, hours, profile });
       }
+      await rollUp(tx, jobs);
     });
     return counts;
   }
@@ -332,7 +334,7 @@ export class ArchiveRepository {
     if (hours.length === 0) return [];
     return this.database.db.transaction(async (tx) => {
       await lockEntities(tx, [entity]);
-      return rollUp(tx, entity, new Set(hours), profile);
+      return (await rollUp(tx, [{ entity, hours: new Set(hours), profile }])).get(entity) ?? [];
     });
   }
 
@@ -613,10 +615,26 @@ function twinReadingOf(row: {
 
 async function lockEntities(tx: Executor, entities: string[]): Promise<void> {
   if (entities.length === 0) return;
-  // Sorted, so two archivers locking overlapping sets never wait on each other in a cycle.
-  for (const entity of [...entities].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(${entityLockSpace}, hashtext(${entity}))`);
-  }
+  // One statement, locks taken in sorted order: two archivers locking overlapping sets never wait in a cycle.
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(${entityLockSpace}, k) from (
+      select distinct hashtext(e) as k from unnest(${textArray(entities)}::text[]) as e order by k
+    ) as keys`);
+}
+
+/** A text[] literal, so a list of any length travels as one parameter. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => JSON.stringify(v)).join(',')}}`;
+}
+
+/** A timestamptz[] literal. */
+function timeArray(values: readonly number[]): string {
+  return `{${values.map((v) => new Date(v).toISOString()).join(',')}}`;
+}
+
+/** Rows of a raw statement inside a transaction, whichever the driver (postgres.js: an array; PGlite: `{ rows }`). */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** Each alert's record is the fold of its archived transitions in log order; a withdrawn one has none. */
@@ -630,6 +648,7 @@ async function refoldAlerts(tx: Tx, alertIds: string[]): Promise<void> {
   const byAlert = new Map<string, AlertEventRecord[]>(alertIds.map((id) => [id, []]));
   for (const row of rows) byAlert.get(row.alertId)?.push(row.event as AlertEventRecord);
   const gone: string[] = [];
+  const records: (typeof alerts.$inferInsert)[] = [];
   for (const [id, events] of byAlert) {
     const record = foldAlertEvents(events as AlertEvent[]).get(id);
     const first = events[0];
@@ -637,7 +656,7 @@ async function refoldAlerts(tx: Tx, alertIds: string[]): Promise<void> {
       gone.push(id);
       continue;
     }
-    const row = {
+    records.push({
       id,
       entity: entityKey(first),
       kind: record.kind,
@@ -648,10 +667,12 @@ async function refoldAlerts(tx: Tx, alertIds: string[]): Promise<void> {
       acknowledgedBy: record.acknowledgedBy,
       note: record.note,
       peakValue: record.peakValue,
-    };
+    });
+  }
+  if (records.length > 0) {
     await tx
       .insert(alerts)
-      .values(row)
+      .values(records)
       .onConflictDoUpdate({
         target: alerts.id,
         set: excluded(alerts, [
@@ -669,52 +690,62 @@ async function refoldAlerts(tx: Tx, alertIds: string[]): Promise<void> {
   if (gone.length > 0) await tx.delete(alerts).where(inArray(alerts.id, gone));
 }
 
-/** Recomputes and stores the rollups of `hours` from the archived readings (the entity is locked by the caller). */
-async function rollUp(
-  tx: Tx,
-  entity: string,
-  hours: Set<number>,
-  profile: StorageProfile | null,
-): Promise<StoredRollup[]> {
-  const fingerprint = profile ? profileFingerprint(profile) : unjudged;
-  const staleMs = profile ? profile.staleAfterSeconds * 1000 : 0;
-  const rows: ReturnType<typeof rollupRow>[] = [];
-  const stored: StoredRollup[] = [];
-  for (const [first, last] of clusters(hours)) {
-    const found = await tx
-      .select({ at: readings.at, temperatureC: readings.temperatureC, humidityPct: readings.humidityPct })
-      .from(readings)
-      .where(
-        and(
-          eq(readings.entity, entity),
-          sql`${readings.at} > ${iso(first - staleMs)}::timestamptz`,
-          lt(readings.at, date(last + ROLLUP_INTERVAL_MS)),
-        ),
-      )
-      .orderBy(asc(readings.at));
-    const series: Reading[] = found.map((r) => ({
-      at: r.at.getTime(),
-      temperatureC: r.temperatureC,
-      humidityPct: r.humidityPct,
-    }));
-    for (let hour = first; hour <= last; hour += ROLLUP_INTERVAL_MS) {
-      if (!hours.has(hour)) continue;
-      const rollup = profile
-        ? hourlyRollup(series, profile, hour)
-        : { ...hourlyRollup([], placeholderProfile, hour), hour };
-      if (rollup.readings === 0 && rollup.known.length === 0 && rollup.kineticMs === 0 && profile) {
-        // Nothing holds in this hour (any more): no row, as for an hour that never had readings.
-        await tx.delete(hourly).where(and(eq(hourly.entity, entity), eq(hourly.hour, date(hour))));
-        continue;
-      }
-      rows.push(rollupRow(entity, fingerprint, rollup));
-      stored.push({ ...rollup, profile: fingerprint });
+interface RollupJob {
+  entity: string;
+  hours: Set<number>;
+  /** Null: the entity has no profile now, its hours are only marked as holding readings. */
+  profile: StorageProfile | null;
+}
+
+/**
+ * Recomputes and stores the rollups of each job's hours from the archived readings (the entities are locked by the
+ * caller): one query reads every range, one statement writes every row.
+ */
+async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, StoredRollup[]>> {
+  const ranges: { entity: string; from: number; to: number; first: number; last: number; job: RollupJob }[] = [];
+  for (const job of jobs) {
+    const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
+    for (const [first, last] of clusters(job.hours)) {
+      ranges.push({ entity: job.entity, from: first - staleMs, to: last + ROLLUP_INTERVAL_MS, first, last, job });
     }
   }
-  for (let i = 0; i < rows.length; i += insertChunk) {
+  const found = new Map<string, StoredRollup[]>(jobs.map((j) => [j.entity, []]));
+  if (ranges.length === 0) return found;
+  const rows = rowsOf<{ n: number; at: number; t: number | null; h: number | null }>(
+    await tx.execute(sql`
+      select q.n, ${ms(sql`r.at`)} as at, r.temperature_c as t, r.humidity_pct as h
+      from unnest(${textArray(ranges.map((r) => r.entity))}::text[], ${timeArray(ranges.map((r) => r.from))}::timestamptz[],
+        ${timeArray(ranges.map((r) => r.to))}::timestamptz[]) with ordinality as q(entity, lo, hi, n)
+      join twin.readings r on r.entity = q.entity and r.at > q.lo and r.at < q.hi
+      where r.at > ${iso(Math.min(...ranges.map((r) => r.from)))}::timestamptz
+        and r.at < ${iso(Math.max(...ranges.map((r) => r.to)))}::timestamptz
+      order by q.n, r.at`),
+  );
+  const series = ranges.map((): Reading[] => []);
+  for (const row of rows) {
+    series[Number(row.n) - 1]?.push({ at: Number(row.at), temperatureC: row.t, humidityPct: row.h });
+  }
+  const upserts: ReturnType<typeof rollupRow>[] = [];
+  const empty: { entity: string; hour: number }[] = [];
+  ranges.forEach((range, k) => {
+    const { job } = range;
+    const fingerprint = job.profile ? profileFingerprint(job.profile) : unjudged;
+    for (let hour = range.first; hour <= range.last; hour += ROLLUP_INTERVAL_MS) {
+      if (!job.hours.has(hour)) continue;
+      const rollup = hourlyRollup(job.profile ? (series[k] ?? []) : [], job.profile ?? placeholderProfile, hour);
+      if (job.profile && rollup.readings === 0 && rollup.known.length === 0 && rollup.kineticMs === 0) {
+        // Nothing holds in this hour (any more): no row, as for an hour that never had readings.
+        empty.push({ entity: job.entity, hour });
+        continue;
+      }
+      upserts.push(rollupRow(job.entity, fingerprint, rollup));
+      found.get(job.entity)?.push({ ...rollup, profile: fingerprint });
+    }
+  });
+  for (let i = 0; i < upserts.length; i += insertChunk) {
     await tx
       .insert(hourly)
-      .values(rows.slice(i, i + insertChunk))
+      .values(upserts.slice(i, i + insertChunk))
       .onConflictDoUpdate({
         target: [hourly.entity, hourly.hour],
         set: excluded(hourly, [
@@ -733,7 +764,13 @@ async function rollUp(
         ]),
       });
   }
-  return stored;
+  if (empty.length > 0) {
+    await tx.execute(sql`
+      delete from twin.hourly h using unnest(${textArray(empty.map((e) => e.entity))}::text[],
+        ${timeArray(empty.map((e) => e.hour))}::timestamptz[]) as q(entity, hour)
+      where h.entity = q.entity and h.hour = q.hour`);
+  }
+  return found;
 }
 
 /** Rollups of an entity without a profile only mark the hour as holding readings (judged when first asked). */

@@ -38,7 +38,7 @@ export function archiveConfigFromEnv(env: NodeJS.ProcessEnv): ArchiveConfig | nu
 
 const archiverSchema = z.object({
   ARCHIVER_CONSUMER: z.string().min(1).optional(),
-  ARCHIVER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  ARCHIVER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
   ARCHIVER_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(30_000),
   ARCHIVER_IDLE_MS: z.coerce.number().int().min(10).default(200),
   ARCHIVER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(4004),

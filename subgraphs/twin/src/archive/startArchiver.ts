@@ -9,7 +9,7 @@ export interface ArchiverOptions {
   profileOf: (entity: EntityRef) => StorageProfile | null;
   /** This archiver's name in the outbox's consumer group: fixed per instance, unique among those running. */
   consumer: string;
-  /** Entries per batch (one Postgres transaction). */
+  /** Entries per batch (one Postgres transaction); default 1000. */
   batchSize?: number;
   /** Wait between empty reads. */
   idleMs?: number;
@@ -47,7 +47,7 @@ const rateWindowMs = 60_000;
  */
 export function startArchiver(options: ArchiverOptions): Archiver {
   const { store, archive, consumer } = options;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 1000;
   const idleMs = options.idleMs ?? 200;
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const onError = options.onError ?? ((error: unknown) => console.error('[archiver]', error));
