@@ -1,8 +1,11 @@
-// The one list of test projects: every workspace that has a vitest.config.ts.
+// The one list of test projects: every workspace that has a vitest.config.ts, and the twin on a Redis Cluster.
 export default [
   'packages/*/vitest.config.ts',
   'subgraphs/*/vitest.config.ts',
+  // The twin's Redis suites and the e2e scenarios once more on a 3-master Redis Cluster.
+  'subgraphs/twin/vitest.cluster.config.ts',
   'apps/*/vitest.config.ts',
   'schema/vitest.config*.ts',
   'e2e/vitest.config.ts',
+  'e2e/vitest.cluster.config.ts',
 ];

@@ -45,8 +45,9 @@ try {
   const loaded = await stack.gatewayMemory();
   await Promise.all(viaGateway.map((s) => s.dispose()));
 
+  const twinIdentity = await stack.twinIdentity();
   const direct = Array.from({ length: clients }, () =>
-    subscribe(stack.twinUrl, stack.twinIdentity(), twinOnlySubscription, variables),
+    subscribe(stack.twinUrl, twinIdentity, twinOnlySubscription, variables),
   );
   const directMs = await fanOut(direct);
   await Promise.all(direct.map((s) => s.dispose()));

@@ -24,7 +24,7 @@ try {
     alertSubscription,
     variables,
   );
-  const direct = subscribe(stack.twinUrl, stack.twinIdentity(), twinOnlySubscription, variables);
+  const direct = subscribe(stack.twinUrl, await stack.twinIdentity(), twinOnlySubscription, variables);
   const cycles = alertCycles(stack, 'BOX-0001');
   await untilLive(cycles, [viaGateway, direct], isTransition);
   const background = backgroundTelemetry(stack, backgroundPerSec);

@@ -49,10 +49,10 @@ for (let i = 1; i < fleet; i += 50) {
 const loadSeconds = (performance.now() - loadStarted) / 1000;
 
 const subgraph = await startTwinSubgraph({ store, archive, gatewaySecret: secret, now: () => end });
-const identity = sealIdentity({ subject: 'bench', roles: ['viewer'] } satisfies Identity, secret);
 const fields = 'readings timeInRangePct excursionMinutes budgetUsedMinutes mktC';
 
 async function timeQuery(query: string, variables: Record<string, unknown>): Promise<number> {
+  const identity = await sealIdentity({ subject: 'bench', roles: ['viewer'] } satisfies Identity, secret);
   const started = performance.now();
   const { body } = await postToSubgraph(subgraph.url, { query, variables }, identity);
   const ms = performance.now() - started;

@@ -4,7 +4,7 @@
 // (HTTP + Apollo without resolvers).
 import http from 'node:http';
 import { startCoreSubgraph } from '@bst/core';
-import { GATEWAY_IDENTITY_HEADER, gatewaySecretFromEnv, sealIdentity } from '@bst/identity';
+import { createIdentitySeal, GATEWAY_IDENTITY_HEADER } from '@bst/identity';
 import { createTestDatabase } from '@bst/testing';
 import postgres from 'postgres';
 
@@ -47,10 +47,21 @@ async function timed(label: string, run: () => Promise<void>) {
 
 const database = await createTestDatabase('bench_core_entities');
 let statements = 0;
-const core = await startCoreSubgraph({ databaseUrl: database.url, seed: true, onQuery: () => statements++ });
+const secret = 'bench-gateway-shared-secret';
+const core = await startCoreSubgraph({
+  databaseUrl: database.url,
+  gatewaySecret: secret,
+  seed: true,
+  onQuery: () => statements++,
+});
 const sql = postgres(database.url, { max: 1, onnotice: () => {} });
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const identity = sealIdentity({ subject: 'bench', roles: ['viewer'] }, gatewaySecretFromEnv());
+// Sealed as the gateway seals: one value reused, re-sealed well inside core's window (a third of it).
+const seal = createIdentitySeal(secret);
+let identity = await seal.seal({ subject: 'bench', roles: ['viewer'] });
+setInterval(async () => {
+  identity = await seal.seal({ subject: 'bench', roles: ['viewer'] });
+}, 20_000).unref();
 
 function post(body: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -5,13 +5,13 @@ import { createRedisTestPrefix, createTestDatabase } from '@bst/testing';
 import {
   ArchiveRepository,
   catalogView,
+  createGroupCommit,
   createHistory,
   createRedisTwinStore,
-  ingestReading,
   openArchiveDatabase,
   startArchiver,
 } from '@bst/twin';
-import { createMonitorCache } from '../subgraphs/twin/src/bridge/ingest/monitorCache.ts';
+import { replayFrom } from '../subgraphs/twin/src/bridge/ingest/replayVeryLate.ts';
 import { percentile, round } from './support/startAlertStack.ts';
 
 const env = process.env;
@@ -31,21 +31,24 @@ const test = await createTestDatabase('late_bench');
 const database = await openArchiveDatabase({ url: test.url, max: 4 });
 const archive = new ArchiveRepository(database, { retentionMs: 10 * 365 * 24 * HOUR });
 const view = catalogView(catalog);
-const context = {
+// The bridge's ingest path: the engine step and the group commit, replaying very late readings.
+const commits = createGroupCommit({
   store,
-  archive,
-  history: createHistory(store, archive),
   catalog: () => view,
-  monitors: createMonitorCache(),
-};
+  replay: replayFrom(store, createHistory(store, archive), archive),
+});
+const ingest = commits.ingest;
 const archiver = startArchiver({ store, archive, profileOf: () => profile, consumer: 'late-bench', idleMs: 10 });
 
 let readings = 0;
+const filling = [];
 for (let at = start; at <= end; at += everySeconds * 1000) {
-  // Every reading in range, offset by 2 s so the late ones below fall between them.
-  await ingestReading(context, box, { at, receivedAt: at, temperatureC: 5, humidityPct: null });
+  // Every reading in range; the late ones below fall 2 s after one of them.
+  filling.push(ingest(box, { at, receivedAt: at, temperatureC: 5, humidityPct: null }));
   readings++;
+  if (filling.length >= 500) await Promise.all(filling.splice(0));
 }
+await Promise.all(filling);
 while ((await store.outbox.lag()).unacknowledged > 0) await new Promise((resolve) => setTimeout(resolve, 20));
 
 async function timeLate(ageMs: number, count: number): Promise<number[]> {
@@ -53,7 +56,7 @@ async function timeLate(ageMs: number, count: number): Promise<number[]> {
   for (let k = 0; k < count; k++) {
     const at = end - ageMs - k * 60_000 + 2000;
     const started = performance.now();
-    const outcome = await ingestReading(context, box, {
+    const outcome = await ingest(box, {
       at,
       receivedAt: Date.now(),
       temperatureC: 5.5,
@@ -68,7 +71,7 @@ async function timeLate(ageMs: number, count: number): Promise<number[]> {
 const inOrder: number[] = [];
 for (let k = 1; k <= 20; k++) {
   const started = performance.now();
-  await ingestReading(context, box, { at: end + k * 5000, receivedAt: Date.now(), temperatureC: 5, humidityPct: null });
+  await ingest(box, { at: end + k * 5000, receivedAt: Date.now(), temperatureC: 5, humidityPct: null });
   inOrder.push(performance.now() - started);
 }
 inOrder.sort((a, b) => a - b);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCoreSubgraph } from '@bst/core';
 import { signToken } from '@bst/gateway';
-import { GATEWAY_IDENTITY_HEADER, gatewaySecretFromEnv, sealIdentity } from '@bst/identity';
+import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
 import {
   connectMqttDevice,
   createRedisTestPrefix,
@@ -18,6 +18,7 @@ import { coreCatalogSource, createRedisTwinStore, startBridge, startTwinSubgraph
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const jwtSecret = 'bench-jwt-secret';
+const secret = 'bench-gateway-shared-secret';
 export const minute = 60_000;
 
 export const alertSubscription = `subscription Alerts($filter: AlertFilter) {
@@ -51,12 +52,11 @@ function startGatewayProcess(env: Record<string, string>): Promise<{ url: string
 
 export async function startAlertStack(label: string) {
   const database = await createTestDatabase(label);
-  const core = await startCoreSubgraph({ databaseUrl: database.url, seed: true });
-  const secret = gatewaySecretFromEnv();
+  const core = await startCoreSubgraph({ databaseUrl: database.url, gatewaySecret: secret, seed: true });
   const catalogSource = coreCatalogSource({ url: core.url, secret });
   const redis = createRedisTestPrefix(label);
   const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
-  const twin = await startTwinSubgraph({ store, catalogSource });
+  const twin = await startTwinSubgraph({ store, gatewaySecret: secret, catalogSource });
   const topicPrefix = uniqueTopicPrefix(label);
   const bridge = await startBridge({
     mqttUrl: services.mqttUrl,
@@ -71,12 +71,15 @@ export async function startAlertStack(label: string) {
     PORT: '0',
     HOST: '127.0.0.1',
     JWT_SECRET: jwtSecret,
+    GATEWAY_SHARED_SECRET: secret,
     SUPERGRAPH_PATH: join(root, 'schema/supergraph.graphql'),
     SUPERGRAPH_WATCH: 'false',
     SUBGRAPH_CORE_URL: core.url,
     SUBGRAPH_TWIN_URL: twin.url,
     // The benchmarks measure event delivery, not admission: 1,000 clients of one subject must all get in.
     RATE_LIMIT_PER_MINUTE: '0',
+    MAX_SOCKETS_PER_IDENTITY: '100000',
+    MAX_SUBSCRIPTIONS_PER_IDENTITY: '100000',
   });
   const device = await connectMqttDevice();
   const token = await signToken(jwtSecret, { subject: 'bench', roles: ['viewer'] }, '1h');
@@ -85,7 +88,9 @@ export async function startAlertStack(label: string) {
     gatewayUrl: gateway.url,
     twinUrl: twin.url,
     token,
-    twinIdentity: () => ({ [GATEWAY_IDENTITY_HEADER]: sealIdentity({ subject: 'bench', roles: ['viewer'] }, secret) }),
+    twinIdentity: async () => ({
+      [GATEWAY_IDENTITY_HEADER]: await sealIdentity({ subject: 'bench', roles: ['viewer'] }, secret),
+    }),
     /** Publishes one reading for a container, QoS 1, as a device would. */
     publish(code: string, temperature: number, ts: number) {
       return device.publishAsync(

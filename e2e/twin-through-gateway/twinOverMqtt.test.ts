@@ -7,8 +7,10 @@ import { createGateway, type Gateway, signToken } from '@bst/gateway';
 import type { Role } from '@bst/identity';
 import {
   connectMqttDevice,
+  createRedisTestPrefix,
   createTestDatabase,
   services,
+  subscriberCount,
   type TestDatabase,
   uniqueName,
   uniqueTopicPrefix,
@@ -23,7 +25,6 @@ import {
   type TwinSubgraph,
 } from '@bst/twin';
 import { createClient } from 'graphql-ws';
-import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -63,6 +64,8 @@ describe('the twin through the gateway, fed over real MQTT', () => {
   let bridge: Bridge;
   let device: MqttClient;
   const topicPrefix = uniqueTopicPrefix('twin_gateway');
+  // One Redis, or the cluster of TEST_REDIS_CLUSTER_NODES (the e2e-cluster project).
+  const redis = createRedisTestPrefix('twin_gateway');
   const bridgeClientId = uniqueName('bridge');
 
   async function post<T = Record<string, unknown>>(
@@ -119,8 +122,8 @@ describe('the twin through the gateway, fed over real MQTT', () => {
     core = await startCoreSubgraph({ databaseUrl: database.url, gatewaySecret: secret });
     // The golden scenarios span up to 30 days, answered from the store's history: its hot window must hold them.
     store = createRedisTwinStore({
-      redis: services.redisUrl,
-      prefix: uniqueName('twin_gateway'),
+      redis: redis.target,
+      prefix: redis.prefix,
       retention: { maxAgeMs: 31 * 24 * 3600_000 },
     });
     twin = await startTwinSubgraph({
@@ -251,7 +254,7 @@ describe('the twin through the gateway, fed over real MQTT', () => {
         authorization: `Bearer ${await signToken(jwtSecret, { subject: 'gw-viewer', roles: ['viewer'] })}`,
       },
     });
-    const redis = new Redis(services.redisUrl);
+    const subscribers = subscriberCount(redis.target);
     const received: unknown[] = [];
     const errors: unknown[] = [];
     const stop = client.subscribe(
@@ -269,8 +272,7 @@ describe('the twin through the gateway, fed over real MQTT', () => {
     try {
       const deadline = Date.now() + 5000;
       for (;;) {
-        const [, count] = (await redis.pubsub('NUMSUB', store.channels.alertEvents)) as [string, number];
-        if (Number(count) > 0) break;
+        if ((await subscribers.of(store.channels.alertEvents)) > 0) break;
         if (Date.now() > deadline || errors.length)
           throw new Error(`no upstream subscription: ${JSON.stringify(errors)}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -295,7 +297,7 @@ describe('the twin through the gateway, fed over real MQTT', () => {
     } finally {
       stop();
       await client.dispose();
-      redis.disconnect();
+      subscribers.close();
     }
   });
 

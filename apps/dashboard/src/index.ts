@@ -1,3 +1,1 @@
-export { dashboardFile, serveDashboardAsset } from './dashboardAssets.ts';
-export { proxyHttp, proxyUpgrade } from './proxyToGateway.ts';
-export { type Dashboard, type DashboardOptions, startDashboard } from './startDashboard.ts';
+export { buildDashboard, type DashboardBuild, defaultDashboardDir } from './buildDashboard.ts';

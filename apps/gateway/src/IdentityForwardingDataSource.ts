@@ -1,5 +1,5 @@
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { GATEWAY_IDENTITY_HEADER, type Identity, sealIdentity } from '@bst/identity';
+import { GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
 import { type SubgraphFetcher, SubgraphUnreachableError } from './createSubgraphFetcher.ts';
 
 export interface GatewayContext {
@@ -8,34 +8,39 @@ export interface GatewayContext {
 
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-// A shared subscription hydrates every event with one identity object: seal it once, re-seal now and then.
-const resealAfterMs = 60_000;
+/**
+ * Seals identities for subgraph requests, reusing a sealed value for one identity object only well inside the
+ * subgraphs' age window (a third of it), so a subgraph never sees one near its limit.
+ */
+export function createSealCache(seal: IdentitySeal) {
+  const reuseMs = (seal.maxAgeSeconds * 1000) / 3;
+  const sealed = new WeakMap<Identity, { value: Promise<string>; at: number }>();
+  return (identity: Identity): Promise<string> => {
+    const now = Date.now();
+    const known = sealed.get(identity);
+    if (known && now - known.at < reuseMs) return known.value;
+    const value = seal.seal(identity);
+    sealed.set(identity, { value, at: now });
+    return value;
+  };
+}
+
+export type SealCache = ReturnType<typeof createSealCache>;
 
 /** Every subgraph fetch carries the identity the gateway verified, sealed so the subgraph knows it came through us. */
 export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly sealed = new WeakMap<Identity, { value: string; at: number }>();
-
   constructor(
     readonly subgraphName: string,
     url: string,
-    private readonly sharedSecret: string,
+    private readonly seal: SealCache,
     fetcher?: SubgraphFetcher,
   ) {
     super(fetcher ? { url, fetcher: fetcher.fetch } : { url });
   }
 
-  private seal(identity: Identity): string {
-    const now = Date.now();
-    const known = this.sealed.get(identity);
-    if (known && now - known.at < resealAfterMs) return known.value;
-    const value = sealIdentity(identity, this.sharedSecret, new Date(now));
-    this.sealed.set(identity, { value, at: now });
-    return value;
-  }
-
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const identity = (options.context as Partial<GatewayContext> | undefined)?.identity;
-    if (identity) options.request.http?.headers.set(GATEWAY_IDENTITY_HEADER, this.seal(identity));
+    if (identity) options.request.http?.headers.set(GATEWAY_IDENTITY_HEADER, await this.seal(identity));
   }
 
   /** A subgraph that cannot be reached becomes an error on the fields it owns, with a code clients can act on. */

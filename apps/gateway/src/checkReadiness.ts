@@ -1,4 +1,4 @@
-import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
+import { GATEWAY_IDENTITY_HEADER, type IdentitySeal } from '@bst/identity';
 import type { SubgraphEndpoint } from './supergraph/loadSupergraph.ts';
 
 export interface SubgraphReadiness {
@@ -14,13 +14,13 @@ export interface Readiness {
 
 const probeIdentity = { subject: 'gateway-readiness', roles: ['viewer' as const] };
 
-async function probe(endpoint: SubgraphEndpoint, secret: string, timeoutMs: number): Promise<SubgraphReadiness> {
+async function probe(endpoint: SubgraphEndpoint, seal: IdentitySeal, timeoutMs: number): Promise<SubgraphReadiness> {
   try {
     const response = await fetch(endpoint.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [GATEWAY_IDENTITY_HEADER]: sealIdentity(probeIdentity, secret),
+        [GATEWAY_IDENTITY_HEADER]: await seal.seal(probeIdentity),
       },
       body: JSON.stringify({ query: '{ __typename }' }),
       signal: AbortSignal.timeout(timeoutMs),
@@ -36,9 +36,9 @@ async function probe(endpoint: SubgraphEndpoint, secret: string, timeoutMs: numb
 /** Ready when every subgraph of the supergraph answers `{ __typename }` through the gateway's sealed identity. */
 export async function checkReadiness(
   subgraphs: SubgraphEndpoint[],
-  secret: string,
+  seal: IdentitySeal,
   timeoutMs = 2000,
 ): Promise<Readiness> {
-  const results = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(s, secret, timeoutMs)] as const));
+  const results = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(s, seal, timeoutMs)] as const));
   return { ready: results.every(([, r]) => r.ready), subgraphs: Object.fromEntries(results) };
 }

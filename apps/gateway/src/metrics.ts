@@ -8,6 +8,8 @@ export interface GatewayMetrics {
   latency: Histogram<'operation_type'>;
   activeSubscriptions: Gauge<'transport'>;
   upstreamSubscriptions: Gauge;
+  upstreamSockets: Gauge;
+  sharedLimitsDegraded: Gauge;
 }
 
 /** One registry per gateway instance, so two gateways in one process (tests) never share counters. */
@@ -45,6 +47,16 @@ export function createGatewayMetrics(): GatewayMetrics {
     upstreamSubscriptions: new Gauge({
       name: 'bst_gateway_upstream_subscriptions',
       help: 'Subscriptions open to subgraphs (shared by clients with the same operation and scope)',
+      registers: [registry],
+    }),
+    upstreamSockets: new Gauge({
+      name: 'bst_gateway_upstream_sockets',
+      help: 'WebSockets open to subgraphs (one per subgraph and scope, every upstream subscription multiplexed on it)',
+      registers: [registry],
+    }),
+    sharedLimitsDegraded: new Gauge({
+      name: 'bst_gateway_shared_limits_degraded',
+      help: '1 while Redis is unreachable and rate limit and caps are counted per instance, else 0',
       registers: [registry],
     }),
   };

@@ -5,15 +5,19 @@ import { ApolloGateway, type GatewayConfig, type SupergraphSdlUpdateFunction } f
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { gatewaySecretFromEnv } from '@bst/identity';
+import { createIdentitySeal } from '@bst/identity';
+import { createErrorMasker, type ErrorLog } from '@bst/service-kit';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { AuthenticationError, type AuthOptions, createTokenVerifier } from './auth/index.ts';
 import { checkReadiness } from './checkReadiness.ts';
 import { createSubgraphFetcher } from './createSubgraphFetcher.ts';
-import { type GatewayContext, IdentityForwardingDataSource } from './IdentityForwardingDataSource.ts';
+import { createSealCache, type GatewayContext, IdentityForwardingDataSource } from './IdentityForwardingDataSource.ts';
 import {
-  createRateLimiter,
+  type ConnectionLimits,
+  createOperationGuard,
+  createSharedLimits,
+  defaultConnectionLimits,
   defaultOperationLimits,
   type OperationLimits,
   type RateLimit,
@@ -23,6 +27,7 @@ import {
 import { createGatewayMetrics, type GatewayMetrics, useMetrics } from './metrics.ts';
 import {
   createSubscriptionHub,
+  createUpstreamPool,
   type UpstreamRetry,
   useGraphQLServerSentEvents,
   useGraphQLWebSocket,
@@ -40,13 +45,20 @@ export interface GatewayOptions {
   /** Per-subgraph URL overrides, by the subgraph's name in the supergraph. */
   subgraphUrls?: Record<string, string>;
   auth: AuthOptions;
-  /** Secret that seals the identity for subgraphs; defaults to GATEWAY_SHARED_SECRET / the dev secret. */
-  sharedSecret?: string;
+  /** Secret that seals the identity for subgraphs (GATEWAY_SHARED_SECRET); there is no default. */
+  sharedSecret: string;
+  /** The subgraphs' window for a sealed identity; the gateway reuses one for a third of it. */
+  identityMaxAgeSeconds?: number;
   limits?: Partial<OperationLimits>;
+  connectionLimits?: Partial<ConnectionLimits>;
   /** Per-client token bucket (JWT subject, else remote address) on HTTP, SSE and WebSocket operations; off when unset or 0. */
   rateLimit?: RateLimit;
+  /** Share the rate limit and the socket and subscription caps with every gateway on this Redis. */
+  sharedLimitsRedis?: { url: string; prefix?: string };
   maxBodyBytes?: number;
   logger?: Logger;
+  /** Where the detail of a masked error goes (stderr by default). */
+  errorLog?: ErrorLog;
   /** Reload when the supergraph file changes (SIGHUP calls reload() too, from main). */
   watchSupergraph?: boolean;
   subscriptions?: {
@@ -55,6 +67,8 @@ export interface GatewayOptions {
     /** Backoff for reconnecting to a subgraph whose subscription socket dropped. */
     retry?: Partial<UpstreamRetry>;
   };
+  /** A built web app served at `/` (the dashboard), same-origin with /graphql so the page needs no proxy. */
+  staticDir?: string;
   shutdown?: {
     /** How long stop() waits for subscription clients to take their close before dropping them (default 1 s). */
     closeTimeoutMs?: number;
@@ -85,75 +99,109 @@ const quietLogger: Logger = {
   error: (message) => console.error(message),
 };
 
-function graphqlErrorBody(message: string, code: string) {
-  return { errors: [{ message, extensions: { code } }] };
-}
-
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const sharedSecret = options.sharedSecret ?? gatewaySecretFromEnv();
+  const logger = options.logger ?? quietLogger;
   const limits = { ...defaultOperationLimits, ...options.limits };
+  const connectionLimits = { ...defaultConnectionLimits, ...options.connectionLimits };
+  const maxBodyBytes = options.maxBodyBytes ?? 100 * 1024;
   const urlOverrides = options.subgraphUrls ?? {};
   const readSupergraph = () => loadSupergraph(readFileSync(options.supergraphPath, 'utf8'), urlOverrides);
   let current = readSupergraph();
   let updateApolloGateway: SupergraphSdlUpdateFunction | undefined;
 
+  const identitySeal = createIdentitySeal(options.sharedSecret, {
+    ...(options.identityMaxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.identityMaxAgeSeconds }),
+  });
+  const seal = createSealCache(identitySeal);
   const verify = createTokenVerifier(options.auth);
   const fetcher = createSubgraphFetcher();
-  const rateLimiter = options.rateLimit?.perMinute ? createRateLimiter(options.rateLimit) : undefined;
   const metrics = createGatewayMetrics();
+  const mask = createErrorMasker('gateway', options.errorLog);
+  const guard = createOperationGuard(limits);
+  const sharedLimits = createSharedLimits({
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.sharedLimitsRedis
+      ? { redis: { url: options.sharedLimitsRedis.url, prefix: options.sharedLimitsRedis.prefix ?? 'bst:gateway' } }
+      : {}),
+    onDegradedChange: (degraded, reason) => {
+      metrics.sharedLimitsDegraded.set(degraded ? 1 : 0);
+      const message = degraded
+        ? `shared limits unavailable (Redis: ${reason}): rate limit and caps now count per instance`
+        : 'shared limits restored: rate limit and caps count across instances again';
+      (degraded ? logger.warn : logger.info)(
+        JSON.stringify({ level: degraded ? 'warn' : 'info', service: 'gateway', message }),
+      );
+    },
+  });
+  // Start shared when Redis is there; a gateway whose Redis is away still starts, counting per instance.
+  await sharedLimits.ready();
   const app = express();
   const httpServer = createServer(app);
 
   const gateway = new ApolloGateway({
-    logger: options.logger ?? quietLogger,
+    logger,
     supergraphSdl: async ({ update }) => {
       updateApolloGateway = update;
       return { supergraphSdl: current.sdl };
     },
     buildService: ({ name, url }) =>
-      new IdentityForwardingDataSource(name, urlOverrides[name] ?? url ?? '', sharedSecret, fetcher),
+      new IdentityForwardingDataSource(name, urlOverrides[name] ?? url ?? '', seal, fetcher),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
-    logger: options.logger ?? quietLogger,
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      useMetrics<GatewayContext>(metrics),
-      useOperationLimits<GatewayContext>(limits),
-    ],
+    logger,
+    // The process's main owns SIGINT/SIGTERM and stops every piece in order; Apollo's own handlers would race it.
+    stopOnTerminationSignals: false,
+    // Clients get a code and an error id whatever NODE_ENV is; the detail goes to the log.
+    includeStacktraceInErrorResponses: false,
+    formatError: mask,
+    // A persisted query would run by hash with variables the limits never saw: every request carries its document.
+    persistedQueries: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), useMetrics<GatewayContext>(metrics)],
   });
   await server.start();
 
-  const hub = createSubscriptionHub({
-    secret: sharedSecret,
-    limits,
+  const upstreams = createUpstreamPool({
+    seal,
     retry: { initialDelayMs: 250, maxDelayMs: 10_000, ...options.subscriptions?.retry },
+    onSocketCountChange: (count) => metrics.upstreamSockets.set(count),
+  });
+  const hub = createSubscriptionHub({
+    upstreams,
+    guard,
     serviceMap: (supergraph) =>
       Object.fromEntries(
-        supergraph.subgraphs.map((s) => [
-          s.name,
-          new IdentityForwardingDataSource(s.name, s.url, sharedSecret, fetcher),
-        ]),
+        supergraph.subgraphs.map((s) => [s.name, new IdentityForwardingDataSource(s.name, s.url, seal, fetcher)]),
       ),
     onUpstreamCountChange: (count) => metrics.upstreamSubscriptions.set(count),
   });
   const closeTimeoutMs = options.shutdown?.closeTimeoutMs ?? 1000;
-  const transport = { verify, hub, apollo: server, supergraph: () => current, limits, metrics, closeTimeoutMs };
+  const transport = {
+    verify,
+    hub,
+    apollo: server,
+    supergraph: () => current,
+    guard,
+    connectionLimits,
+    sharedLimits,
+    metrics,
+    mask,
+    closeTimeoutMs,
+  };
   const serverSentEvents = useGraphQLServerSentEvents(transport);
   const webSocket = useGraphQLWebSocket({
     ...transport,
     httpServer,
     path: '/graphql',
     keepAliveMs: options.subscriptions?.keepAliveMs ?? 12_000,
-    rateLimiter,
   });
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    const readiness = await checkReadiness(current.subgraphs, sharedSecret);
+    const readiness = await checkReadiness(current.subgraphs, identitySeal);
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
   app.get('/metrics', async (_req, res) => {
@@ -161,9 +209,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.use(
     '/graphql',
-    ...(rateLimiter ? [useRateLimit(rateLimiter, verify)] : []),
-    express.json({ limit: options.maxBodyBytes ?? 100 * 1024 }),
+    ...(sharedLimits.rateLimit ? [useRateLimit(sharedLimits, verify)] : []),
+    express.json({ limit: maxBodyBytes }),
     serverSentEvents.handle,
+    useOperationLimits(
+      guard,
+      () => current.apiGraphQLSchema,
+      (error) => mask(error.toJSON(), error),
+    ),
     expressMiddleware(server, {
       context: async ({ req }) => {
         try {
@@ -175,21 +228,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       },
     }),
   );
+  if (options.staticDir) app.use(express.static(options.staticDir, { index: 'index.html', fallthrough: true }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const type = (error as { type?: string } | null)?.type;
-    if (type === 'entity.too.large') {
-      res
-        .status(413)
-        .json(
-          graphqlErrorBody(`request body exceeds ${options.maxBodyBytes ?? 100 * 1024} bytes`, 'PAYLOAD_TOO_LARGE'),
-        );
-      return;
-    }
-    if (type === 'entity.parse.failed') {
-      res.status(400).json(graphqlErrorBody('request body is not valid JSON', 'BAD_REQUEST'));
-      return;
-    }
-    next(error);
+    const refuse = (status: number, message: string, code: string) =>
+      res.status(status).json({ errors: [mask({ message, extensions: { code } })] });
+    if (type === 'entity.too.large')
+      return refuse(413, `request body exceeds ${maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE');
+    if (type === 'entity.parse.failed') return refuse(400, 'request body is not valid JSON', 'BAD_REQUEST');
+    if (res.headersSent) return next(error);
+    // Anything else is ours: a code and an error id for the client, the detail in the log.
+    return res.status(500).json({ errors: [mask({ message: String(error), extensions: {} }, error)] });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -213,7 +262,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       clearTimeout(debounce);
       debounce = setTimeout(() => {
         reload().catch((error: unknown) =>
-          (options.logger ?? quietLogger).error(`supergraph reload failed, still serving the previous one: ${error}`),
+          logger.error(`supergraph reload failed, still serving the previous one: ${error}`),
         );
       }, 100);
     });
@@ -234,7 +283,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await Promise.all([webSocket.close(), serverSentEvents.close()]);
         // Upstreams close once their clients are gone, so no client sees its subscription end.
         hub.closeAll();
+        await upstreams.close();
         await server.stop();
+        await sharedLimits.close();
         fetcher.close();
       })();
       return stopping;

@@ -1,7 +1,8 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueDevTokens } from '../src/auth/index.ts';
-import { type ShelfPlatform, startShelfPlatform } from './fixtures/startShelfPlatform.ts';
+import { createTokenVerifier, issueDevTokens } from '../src/auth/index.ts';
+import { connectionOutcome } from './fixtures/gatewayClient.ts';
+import { type ShelfPlatform, startShelfPlatform, testJwtSecret } from './fixtures/startShelfPlatform.ts';
 
 const viewerQuery = { query: '{ viewer { subject roles } }' };
 
@@ -52,11 +53,60 @@ describe('authentication at the gateway (JWT mode)', () => {
     const token = await new SignJWT({ roles: ['operator', 'root'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('sam')
+      .setIssuedAt()
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('gateway-test-jwt-secret'));
     expect((await platform.post(viewerQuery, token)).body.data).toEqual({
       viewer: { subject: 'sam', roles: ['operator'] },
     });
+  });
+});
+
+describe('tokens must expire', () => {
+  let platform: ShelfPlatform;
+  beforeAll(async () => {
+    platform = await startShelfPlatform({ auth: { mode: 'jwt', jwtSecret: testJwtSecret, maxTokenAgeSeconds: 3600 } });
+  });
+  afterAll(() => platform?.stop());
+
+  const sign = (build: (jwt: SignJWT) => SignJWT) =>
+    build(new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory')).sign(
+      new TextEncoder().encode(testJwtSecret),
+    );
+
+  it('refuses a validly signed token without exp, or without iat, naming the claim; nothing reaches a subgraph', async () => {
+    const before = platform.shelves.operations.length;
+    const noExp = await sign((jwt) => jwt.setIssuedAt());
+    const noIat = await sign((jwt) => jwt.setExpirationTime('5m'));
+    for (const [token, claim] of [
+      [noExp, 'exp'],
+      [noIat, 'iat'],
+    ] as const) {
+      const { status, body } = await platform.post(viewerQuery, token);
+      expect(status).toBe(401);
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(body.errors?.[0]?.message).toContain(`"${claim}" claim`);
+      expect(await connectionOutcome(platform.gateway.url, { authorization: `Bearer ${token}` })).toBe(4401);
+    }
+    expect(platform.shelves.operations.length).toBe(before);
+  });
+
+  it('refuses a token issued longer ago than the maximum age, whatever its exp says', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const old = await sign((jwt) => jwt.setIssuedAt(now - 7200).setExpirationTime(now + 365 * 24 * 3600));
+    const { status, body } = await platform.post(viewerQuery, old);
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('remembers a verified token, and stops honouring it when it expires', async () => {
+    let now = Date.now();
+    const verify = createTokenVerifier({ mode: 'jwt', jwtSecret: testJwtSecret }, () => now);
+    const token = await platform.token('viewer', 'short', '2s');
+    const first = await verify(`Bearer ${token}`);
+    expect(await verify(`Bearer ${token}`)).toBe(first);
+    now += 3000;
+    await expect(verify(`Bearer ${token}`)).rejects.toThrow('the token has expired');
   });
 });
 

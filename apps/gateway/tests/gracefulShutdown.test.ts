@@ -68,8 +68,9 @@ describe('graceful shutdown with subscribers connected', () => {
 
   it('finishes within the close timeout with many clients, one of them never answering the close frame', async () => {
     const platform = await startShelfPlatform({ shutdown: { closeTimeoutMs: 500 } });
-    const token = await platform.token('viewer');
-    const clients = Array.from({ length: 50 }, () => gatewayClient(platform.gateway.url, token, { retryAttempts: 3 }));
+    // Fifty users, one socket each (one user may hold only so many sockets).
+    const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => platform.token('viewer', `user-${i}`)));
+    const clients = tokens.map((token) => gatewayClient(platform.gateway.url, token, { retryAttempts: 3 }));
     try {
       for (const c of clients) c.subscribe(readings);
       const stalled = await stalledWebSocket(platform.gateway.url);

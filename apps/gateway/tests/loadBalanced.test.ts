@@ -4,6 +4,7 @@ import { type ClientSubscription, gatewayClient, waitFor } from './fixtures/gate
 import { sseClient } from './fixtures/sseClient.ts';
 import { type LoadBalancer, startLoadBalancer } from './fixtures/startLoadBalancer.ts';
 import { type ShelfPlatform, startShelfPlatform, testJwtSecret } from './fixtures/startShelfPlatform.ts';
+import { testGatewaySecret } from './fixtures/startSubgraph.ts';
 
 const readingsWithShelf = `subscription Readings($codes: [String!]) {
   shelfReadings(codes: $codes) { temperatureC shelf { label } }
@@ -34,6 +35,7 @@ describe('several gateway instances behind a load balancer', () => {
       port: 0,
       host: '127.0.0.1',
       auth: { mode: 'jwt', jwtSecret: testJwtSecret },
+      sharedSecret: testGatewaySecret,
     });
     balancer = await startLoadBalancer([platform.gateway.url, second.url]);
   });
@@ -88,6 +90,7 @@ describe('a rolling restart behind a load balancer', () => {
       port: 0,
       host: '127.0.0.1',
       auth: { mode: 'jwt', jwtSecret: testJwtSecret },
+      sharedSecret: testGatewaySecret,
     });
     balancer = await startLoadBalancer([platform.gateway.url, replacement.url]);
   });

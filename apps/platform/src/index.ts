@@ -1,5 +1,5 @@
 export { type EmbeddedBroker, type EmbeddedBrokerOptions, startEmbeddedBroker } from './broker/startEmbeddedBroker.ts';
-export { platformOptionsFromEnv } from './platformOptionsFromEnv.ts';
+export { configFromEnv, platformConfig } from './configFromEnv.ts';
 export {
   defaultPorts,
   devJwtSecret,

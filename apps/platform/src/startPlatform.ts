@@ -1,9 +1,10 @@
+import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startCoreSubgraph } from '@bst/core';
-import { startDashboard } from '@bst/dashboard';
+import { buildDashboard } from '@bst/dashboard';
 import { createGateway, issueDevTokens } from '@bst/gateway';
-import { gatewaySecretFromEnv, type Role } from '@bst/identity';
+import { devSecrets, type Role } from '@bst/identity';
 import { startSimulator } from '@bst/simulator';
 import {
   ArchiveRepository,
@@ -15,12 +16,12 @@ import {
   startTwinSubgraph,
 } from '@bst/twin';
 import { startEmbeddedBroker } from './broker/startEmbeddedBroker.ts';
+import { PortInUseError, portInUse } from './PortInUseError.ts';
 
 export interface PlatformPorts {
   gateway: number;
   core: number;
   twin: number;
-  dashboard: number;
   /** The embedded broker's port (ignored when `mqttUrl` points at a real broker). */
   mqtt: number;
 }
@@ -28,7 +29,7 @@ export interface PlatformPorts {
 export interface PlatformOptions {
   /** Interface every service binds; default 127.0.0.1. */
   host?: string;
-  /** Defaults: gateway 4000, core 4001, twin 4002, dashboard 5173, MQTT 1884; 0 picks a free port (tests). */
+  /** Defaults: gateway 4000 (which serves the dashboard at `/`), core 4001, twin 4002, MQTT 1884; 0 picks a free port. */
   ports?: Partial<PlatformPorts>;
   /** A real Postgres; without it core runs on PGlite. */
   databaseUrl?: string;
@@ -54,13 +55,13 @@ export interface PlatformOptions {
   twinStorePrefix?: string;
   /** Seed the demo data (idempotent); default true. */
   seed?: boolean;
-  /** The virtual fleet; false runs none (tests publish their own readings). */
-  simulator?: false | { intervalMs?: number; scenario?: string };
+  /** The virtual fleet; false runs none. On a first start (no live state yet) it back-fills `backfillHours` (24). */
+  simulator?: false | { intervalMs?: number; scenario?: string; backfillHours?: number };
   /** Default: the repository's schema/supergraph.graphql. */
   supergraphPath?: string;
-  /** Signs and verifies the dev tokens; default the gateway's dev secret. */
+  /** Signs and verifies the dev tokens; default the public dev secret (the platform runs in dev auth mode only). */
   jwtSecret?: string;
-  /** Seals identities from the gateway to the subgraphs; default GATEWAY_SHARED_SECRET or the dev secret. */
+  /** Seals identities from the gateway to the subgraphs; default the public dev secret. */
   gatewaySecret?: string;
   /** Reload the gateway when the supergraph file changes. */
   watchSupergraph?: boolean;
@@ -83,7 +84,6 @@ export type PlatformPiece =
   | 'twin-bridge'
   | 'twin-archiver'
   | 'gateway'
-  | 'dashboard'
   | 'simulator';
 
 export interface PlatformUrls {
@@ -91,6 +91,7 @@ export interface PlatformUrls {
   graph: string;
   /** The same path over WebSocket (graphql-ws). */
   graphWs: string;
+  /** The operator page, served by the gateway at `/`. */
   dashboard: string;
   mqtt: string;
   core: string;
@@ -113,25 +114,30 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export const defaultPorts: PlatformPorts = { gateway: 4000, core: 4001, twin: 4002, dashboard: 5173, mqtt: 1884 };
-export const devJwtSecret = 'bst-dev-jwt-secret';
+export const defaultPorts: PlatformPorts = { gateway: 4000, core: 4001, twin: 4002, mqtt: 1884 };
+export const devJwtSecret = devSecrets.jwt;
 const repositorySupergraph = fileURLToPath(new URL('../../../schema/supergraph.graphql', import.meta.url));
 
-/** Starts the whole platform in this process: broker, core, twin store, bridge, gateway, dashboard, simulator. */
+/**
+ * Starts the whole platform in this process: broker, core, twin store, bridge, gateway (serving the dashboard),
+ * simulator. A port already taken rejects with PortInUseError, after stopping what had started.
+ */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const ports = { ...defaultPorts, ...options.ports };
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
-  const gatewaySecret = options.gatewaySecret ?? gatewaySecretFromEnv();
+  // The platform is the explicit dev mode (its gateway admits anonymous viewers): its secrets may be the public ones.
+  const gatewaySecret = options.gatewaySecret ?? devSecrets.gateway;
   const jwtSecret = options.jwtSecret ?? devJwtSecret;
   const stack: { name: PlatformPiece; stop: () => Promise<void> }[] = [];
   const missing: string[] = [];
 
   const stopAll = async () => {
     for (const { name, stop } of stack.splice(0).reverse()) {
+      const startedAt = Date.now();
       try {
         await stop();
-        log(`stopped ${name}`);
+        log(`stopped ${name} (${Date.now() - startedAt} ms)`);
       } catch (error) {
         log(`stopping ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -139,22 +145,26 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 
   try {
+    // Fail in a second rather than after PGlite's start when a port is taken.
+    await assertPortsFree(host, { ...ports, ...(options.mqttUrl ? { mqtt: 0 } : {}) });
     let mqttUrl = options.mqttUrl;
     if (!mqttUrl) {
-      const broker = await startEmbeddedBroker({ port: ports.mqtt, host });
+      const broker = await listening('mqtt', ports.mqtt, () => startEmbeddedBroker({ port: ports.mqtt, host }));
       stack.push({ name: 'mqtt-broker', stop: broker.stop });
       mqttUrl = broker.url;
     }
     log(`MQTT broker ${mqttUrl}`);
 
-    const core = await startCoreSubgraph({
-      port: ports.core,
-      host,
-      databaseUrl: options.databaseUrl,
-      pgliteDir: options.databaseUrl ? undefined : options.pgliteDir,
-      gatewaySecret,
-      seed: options.seed ?? true,
-    });
+    const core = await listening('core', ports.core, () =>
+      startCoreSubgraph({
+        port: ports.core,
+        host,
+        databaseUrl: options.databaseUrl,
+        pgliteDir: options.databaseUrl ? undefined : options.pgliteDir,
+        gatewaySecret,
+        seed: options.seed ?? true,
+      }),
+    );
     stack.push({ name: 'core', stop: core.stop });
     log(`core subgraph ${core.url} (${core.database.driver})`);
 
@@ -175,7 +185,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const mqttTopicRoot = options.topicPrefix ? `${options.topicPrefix}/bio_supply` : 'bio_supply';
     const catalogSource = coreCatalogSource({ url: core.url, secret: gatewaySecret });
 
-    const twin = await startTwinSubgraph({ store, archive, port: ports.twin, host, gatewaySecret, catalogSource });
+    const twin = await listening('twin', ports.twin, () =>
+      startTwinSubgraph({ store, archive, port: ports.twin, host, gatewaySecret, catalogSource }),
+    );
     stack.push({ name: 'twin-subgraph', stop: twin.stop });
     log(`twin subgraph ${twin.url}`);
 
@@ -205,33 +217,37 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     stack.push({ name: 'twin-archiver', stop: archiver.stop });
 
-    const gateway = await createGateway({
-      supergraphPath: options.supergraphPath ?? repositorySupergraph,
-      port: ports.gateway,
-      host,
-      subgraphUrls: { core: core.url, twin: twin.url },
-      auth: { mode: 'dev', jwtSecret },
-      sharedSecret: gatewaySecret,
-      watchSupergraph: options.watchSupergraph ?? false,
-    });
+    const dashboard = await buildDashboard();
+    const gateway = await listening('gateway', ports.gateway, () =>
+      createGateway({
+        supergraphPath: options.supergraphPath ?? repositorySupergraph,
+        port: ports.gateway,
+        host,
+        subgraphUrls: { core: core.url, twin: twin.url },
+        auth: { mode: 'dev', jwtSecret },
+        sharedSecret: gatewaySecret,
+        watchSupergraph: options.watchSupergraph ?? false,
+        staticDir: dashboard.dir,
+      }),
+    );
     stack.push({ name: 'gateway', stop: gateway.stop });
     const tokens = await issueDevTokens(jwtSecret);
-    log(`gateway ${gateway.url}`);
-
-    const dashboard = await startDashboard({ port: ports.dashboard, host, gatewayUrl: gateway.url });
-    stack.push({ name: 'dashboard', stop: dashboard.stop });
-    log(`dashboard ${dashboard.url}`);
+    log(`gateway ${gateway.url}, dashboard at /`);
 
     if (options.simulator !== false) {
+      const backfillHours = options.simulator?.backfillHours ?? 24;
+      // History already there (a persistent store) is never rewritten: the demo only back-fills an empty twin.
+      const firstStart = (await store.liveEntities(1)).length === 0;
       const simulator = startSimulator({
         mqttUrl,
         clientId: `bst-platform-simulator-${process.pid}`,
         ...(options.topicPrefix ? { topicPrefix: options.topicPrefix } : {}),
         ...(options.simulator?.intervalMs === undefined ? {} : { intervalMs: options.simulator.intervalMs }),
         ...(options.simulator?.scenario === undefined ? {} : { scenario: options.simulator.scenario }),
+        ...(firstStart && backfillHours > 0 ? { backfill: { hours: backfillHours } } : {}),
       });
       stack.push({ name: 'simulator', stop: simulator.stop });
-      log('simulator publishing');
+      log(`simulator publishing${firstStart && backfillHours > 0 ? `, after ${backfillHours} h of history` : ''}`);
     }
 
     let stopping: Promise<void> | undefined;
@@ -239,7 +255,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       urls: {
         graph: gateway.url,
         graphWs: gateway.url.replace(/^http/, 'ws'),
-        dashboard: dashboard.url,
+        dashboard: new URL('/', gateway.url).href,
         mqtt: mqttUrl,
         core: core.url,
         twin: twin.url,
@@ -260,6 +276,30 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     };
   } catch (error) {
     await stopAll();
+    throw error;
+  }
+}
+
+async function assertPortsFree(host: string, ports: PlatformPorts): Promise<void> {
+  for (const [role, number] of Object.entries(ports) as [keyof PlatformPorts, number][]) {
+    if (number === 0) continue;
+    await listening(role, number, async () => {
+      const probe = createServer();
+      await new Promise<void>((listened, fail) => {
+        probe.once('error', fail);
+        probe.listen(number, host, () => listened());
+      });
+      await new Promise((closed) => probe.close(closed));
+    });
+  }
+}
+
+/** Runs a piece's start and turns "address in use" into a PortInUseError naming the port the piece wanted. */
+async function listening<T>(port: keyof PlatformPorts, number: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (portInUse(error)) throw new PortInUseError(port, number, { cause: error });
     throw error;
   }
 }

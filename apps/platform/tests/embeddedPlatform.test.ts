@@ -14,7 +14,7 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'bst-platform-'));
     platform = await startPlatform({
-      ports: { gateway: 0, core: 0, twin: 0, dashboard: 0, mqtt: 0 },
+      ports: { gateway: 0, core: 0, twin: 0, mqtt: 0 },
       pgliteDir: join(dataDir, 'core'),
       twinDataDir: join(dataDir, 'twin'),
       archiveDir: join(dataDir, 'archive'),
@@ -30,18 +30,10 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
     expect(platform.adapters).toEqual({ database: 'pglite', twinStore: 'memory', mqtt: 'embedded' });
     for (const url of [platform.urls.graph, platform.urls.dashboard, platform.urls.mqtt, platform.urls.core]) {
       expect(url).toMatch(/^\w+:\/\/127\.0\.0\.1:\d+/);
-      expect(url).not.toMatch(/:(4000|4001|4002|5173|1883|1884)\b/);
+      expect(url).not.toMatch(/:(4000|4001|4002|1883|1884)\b/);
     }
     expect(platform.running).toEqual(
-      expect.arrayContaining([
-        'mqtt-broker',
-        'core',
-        'twin-store',
-        'twin-subgraph',
-        'twin-bridge',
-        'gateway',
-        'dashboard',
-      ]),
+      expect.arrayContaining(['mqtt-broker', 'core', 'twin-store', 'twin-subgraph', 'twin-bridge', 'gateway']),
     );
   });
 
@@ -54,7 +46,8 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
     expect(forged.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('serves the dashboard, whose same-origin /graphql reaches the gateway', async () => {
+  it('serves the dashboard from the gateway, so the page and /graphql are one origin without a proxy', async () => {
+    expect(new URL(platform.urls.dashboard).origin).toBe(new URL(platform.urls.graph).origin);
     const page = await fetch(platform.urls.dashboard);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Bio Supply Twin');
@@ -83,7 +76,7 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
 
   it('finds after a restart the live state and alerts the twin had (the memory store kept on disk)', async () => {
     platform = await startPlatform({
-      ports: { gateway: 0, core: 0, twin: 0, dashboard: 0, mqtt: 0 },
+      ports: { gateway: 0, core: 0, twin: 0, mqtt: 0 },
       pgliteDir: join(dataDir, 'core'),
       twinDataDir: join(dataDir, 'twin'),
       archiveDir: join(dataDir, 'archive'),

@@ -11,7 +11,7 @@ describe('the same platform on real Postgres, Redis and Mosquitto, chosen the wa
   beforeAll(async () => {
     database = await createTestDatabase('platform');
     platform = await startPlatform({
-      ports: { gateway: 0, core: 0, twin: 0, dashboard: 0, mqtt: 0 },
+      ports: { gateway: 0, core: 0, twin: 0, mqtt: 0 },
       databaseUrl: database.url,
       redisUrl: redis.url,
       twinStorePrefix: redis.prefix,
@@ -39,7 +39,6 @@ describe('the same platform on real Postgres, Redis and Mosquitto, chosen the wa
       'twin-bridge',
       'twin-archiver',
       'gateway',
-      'dashboard',
     ]);
   });
 

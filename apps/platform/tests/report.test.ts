@@ -43,7 +43,7 @@ describe('npm run report: the auditor’s record from the graph', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bst-report-'));
     platform = await startPlatform({
-      ports: { gateway: 0, core: 0, twin: 0, dashboard: 0, mqtt: 0 },
+      ports: { gateway: 0, core: 0, twin: 0, mqtt: 0 },
       simulator: false,
     });
     env = { BST_GATEWAY_URL: platform.urls.graph, BST_TOKEN: platform.tokens.viewer };

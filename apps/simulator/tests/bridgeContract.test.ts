@@ -1,6 +1,6 @@
 import { validateMessage } from '@bst/twin';
 import { describe, expect, it } from 'vitest';
-import { demoFleet, demoScenario, emissionsAtTick, type Plan } from '../src/index.ts';
+import { backfillEmissions, demoFleet, demoScenario, emissionsAtTick, type Plan } from '../src/index.ts';
 
 describe('the simulator speaks what the twin bridge accepts', () => {
   it('every message of a full demo cycle passes the bridge validation, batches and status updates included', () => {
@@ -24,5 +24,16 @@ describe('the simulator speaks what the twin bridge accepts', () => {
     }
     expect(families).toEqual(new Set(['telemetry:single', 'telemetry:batch', 'updates:single']));
     expect(readings).toBeGreaterThan(demoFleet.length * ticks * 0.9);
+  });
+
+  it('every message of a first start’s 24 h back-fill passes the bridge validation', () => {
+    const plan: Plan = { fleet: demoFleet, scenario: demoScenario, originMs: Date.now(), intervalMs: 5000 };
+    let readings = 0;
+    for (const { topic, payload } of backfillEmissions(plan, { hours: 24 })) {
+      const verdict = validateMessage(topic, Buffer.from(JSON.stringify(payload)), plan.originMs, 'bio_supply');
+      expect(verdict, topic).toMatchObject({ ok: true });
+      if (verdict.ok) readings += verdict.readings.length;
+    }
+    expect(readings).toBeGreaterThan(demoFleet.length * 2880 * 0.95);
   });
 });

@@ -84,20 +84,11 @@ describe('docker-compose.yml', () => {
     expect(valid).toBe(true);
   });
 
-  it('runs the production topology', () => {
+  it('runs the production topology, the gateway serving the dashboard beside /graphql', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining([
-        'postgres',
-        'redis',
-        'mosquitto',
-        'core',
-        'twin',
-        'bridge',
-        'archiver',
-        'gateway',
-        'dashboard',
-      ]),
+      expect.arrayContaining(['postgres', 'redis', 'mosquitto', 'core', 'twin', 'bridge', 'archiver', 'gateway']),
     );
+    expect(compose.services.gateway?.environment).toMatchObject({ DASHBOARD_DIR: '/app/apps/dashboard/dist' });
   });
 
   it('gives every service a healthcheck, and every dependency waits until it is healthy', () => {

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const mosquittoDir = resolve(import.meta.dirname, '../../../mosquitto');
@@ -15,29 +15,43 @@ const passwords = {
   'BOX-0002': 'two',
 };
 
-/** A second Mosquitto on an ephemeral port, running the repository's mosquitto.conf, acl and make-passwords.sh. */
-async function startBroker(): Promise<{ url: string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bst-mosquitto-'));
-  execFileSync('sh', [join(mosquittoDir, 'make-passwords.sh'), join(dir, 'passwords')], {
+function makePasswords(dir: string, devices: string) {
+  execFileSync('sh', [join(mosquittoDir, 'make-passwords.sh'), dir], {
     env: {
       ...process.env,
       MQTT_BRIDGE_PASSWORD: passwords.bridge,
       MQTT_SIMULATOR_PASSWORD: passwords.simulator,
       MQTT_HEALTH_PASSWORD: passwords.health,
-      MQTT_DEVICES: `BOX-0001:${passwords['BOX-0001']} BOX-0002:${passwords['BOX-0002']}`,
+      MQTT_DEVICES: devices,
     },
     stdio: 'pipe',
   });
-  // The broker reads the ACL after dropping to its own user, which may not see into the checkout: give it a copy.
-  copyFileSync(join(mosquittoDir, 'acl'), join(dir, 'acl'));
-  chmodSync(join(dir, 'acl'), 0o644);
+}
+
+/**
+ * A second Mosquitto on ephemeral ports, running the repository's mosquitto.conf, ACLs and make-passwords.sh: `url`
+ * is the devices' listener (1883 in production), `bridgeUrl` the bridge's (1885).
+ */
+async function startBroker(): Promise<{ url: string; bridgeUrl: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bst-mosquitto-'));
+  makePasswords(dir, `BOX-0001:${passwords['BOX-0001']} BOX-0002:${passwords['BOX-0002']}`);
+  // The broker reads the ACLs after dropping to its own user, which may not see into the checkout: give it copies.
+  for (const acl of ['acl', 'bridge-acl']) {
+    copyFileSync(join(mosquittoDir, acl), join(dir, acl));
+    chmodSync(join(dir, acl), 0o644);
+  }
   const port = await freePort();
+  const bridgePort = await freePort();
   const conf = readFileSync(join(mosquittoDir, 'mosquitto.conf'), 'utf8')
     .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
+    .replace(/^listener 1885$/m, `listener ${bridgePort} 127.0.0.1`)
     .replace('/mosquitto/auth/passwords', join(dir, 'passwords'))
+    .replace('/mosquitto/auth/bridge-passwords', join(dir, 'bridge-passwords'))
     .replace('/mosquitto/config/acl', join(dir, 'acl'))
+    .replace('/mosquitto/config/bridge-acl', join(dir, 'bridge-acl'))
     .replace('/mosquitto/data/', `${dir}/`);
   expect(conf).toContain(`listener ${port} 127.0.0.1`);
+  expect(conf).toContain(`listener ${bridgePort} 127.0.0.1`);
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
   // Started as root, Mosquitto drops to its own user, which must be able to write its persistence file.
   if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'mosquitto'])), 0);
@@ -64,6 +78,7 @@ async function startBroker(): Promise<{ url: string; stop(): Promise<void> }> {
   });
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    bridgeUrl: `mqtt://127.0.0.1:${bridgePort}`,
     async stop() {
       // Mosquitto writes its persistence file on the way out: remove the directory only once it has exited.
       const exited = new Promise((resolveExit) => broker.once('exit', resolveExit));
@@ -86,8 +101,9 @@ function freePort(): Promise<number> {
 describe('mosquitto/ (auth and ACL of the production broker)', () => {
   let broker: Awaited<ReturnType<typeof startBroker>>;
   const clients: MqttClient[] = [];
-  const login = async (username?: keyof typeof passwords, options: IClientOptions = {}) => {
-    const client = await connectAsync(broker.url, {
+  // The bridge has its own listener; everyone else uses the devices' one.
+  const login = async (username?: keyof typeof passwords, options: IClientOptions = {}, url?: string) => {
+    const client = await connectAsync(url ?? (username === 'bridge' ? broker.bridgeUrl : broker.url), {
       protocolVersion: 5,
       reconnectPeriod: 0,
       connectTimeout: 3000,
@@ -172,5 +188,59 @@ describe('mosquitto/ (auth and ACL of the production broker)', () => {
   it('acknowledges the healthcheck user', async () => {
     const health = await login('health');
     await expect(health.publishAsync('health/ping', '', { qos: 1 })).resolves.toBeDefined();
+  });
+
+  it('keeps devices and the bridge on their own listeners: neither can log in on the other', async () => {
+    await expect(login('BOX-0001', {}, broker.bridgeUrl)).rejects.toThrow(/not authori|bad user name/i);
+    await expect(login('simulator', {}, broker.bridgeUrl)).rejects.toThrow(/not authori|bad user name/i);
+    await expect(login('bridge', {}, broker.url)).rejects.toThrow(/not authori|bad user name/i);
+  });
+
+  it("gives a device asking for the bridge's client id its own: the bridge stays connected and keeps its queued readings", async () => {
+    const bridgeId = 'bst-twin-bridge-acl-test';
+    const bridgeOptions = { clientId: bridgeId, clean: false, properties: { sessionExpiryInterval: 600 } };
+    const bridge = await login('bridge', bridgeOptions);
+    await bridge.subscribeAsync('bio_supply/#', { qos: 1 });
+    let dropped = false;
+    bridge.on('close', () => {
+      dropped = true;
+    });
+    const box1 = await login('BOX-0001', { clientId: bridgeId, clean: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dropped).toBe(false);
+
+    // The bridge goes away for a while, readings queue in its session, and a device tries the bridge's id with a
+    // clean start (which, had it been the bridge's session, would have deleted them).
+    await bridge.endAsync();
+    for (let i = 0; i < 20; i++)
+      await box1.publishAsync('bio_supply/telemetry/box/BOX-0001', `{"seq":${i}}`, { qos: 1 });
+    await (await login('BOX-0002', { clientId: bridgeId, clean: true })).endAsync();
+
+    const heard: string[] = [];
+    const back = mqtt.connect(broker.bridgeUrl, {
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+      username: 'bridge',
+      password: passwords.bridge,
+      ...bridgeOptions,
+      manualConnect: true,
+    });
+    clients.push(back);
+    back.on('message', (_topic, payload) => heard.push(String(payload)));
+    back.connect();
+    await expect.poll(() => heard.length, { timeout: 5000 }).toBe(20);
+    // Leave no persistent session behind.
+    await (await login('bridge', { clientId: bridgeId, clean: true })).endAsync();
+  });
+
+  it('refuses to create a device whose code would be a client id the platform reserves', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bst-mosquitto-reserved-'));
+    try {
+      for (const code of ['bridge', 'bst-twin-bridge-1', 'bst-anything']) {
+        expect(() => makePasswords(dir, `${code}:pw`), code).toThrow(/reserved/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

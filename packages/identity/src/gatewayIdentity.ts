@@ -1,49 +1,111 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { type Identity, isRole } from './roles.ts';
 
 /** Header (HTTP) or connection_init key (WebSocket) carrying the identity the gateway verified. */
 export const GATEWAY_IDENTITY_HEADER = 'x-bst-identity';
 
-/** The secret shared by the gateway and the subgraphs; the embedded/dev default is not for production. */
-export function gatewaySecretFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const secret = env.GATEWAY_SHARED_SECRET;
-  if (secret) return secret;
-  if (env.NODE_ENV === 'production') throw new Error('GATEWAY_SHARED_SECRET must be set in production');
-  return 'bst-dev-gateway-secret';
-}
-
-function sign(payload: string, secret: string): string {
-  return createHmac('sha256', secret).update(payload).digest('base64url');
-}
-
-/** Gateway side: seal the verified identity so a subgraph can tell it came through the gateway. */
-export function sealIdentity(identity: Identity, secret: string, now: Date = new Date()): string {
-  const payload = Buffer.from(JSON.stringify({ ...identity, issuedAt: Math.floor(now.getTime() / 1000) })).toString(
-    'base64url',
-  );
-  return `${payload}.${sign(payload, secret)}`;
-}
-
 /**
- * Subgraph side: the identity if the value was sealed by the gateway with this secret, else null
- * (a request that did not come through the gateway is refused by the caller).
+ * Public secrets for an explicit `AUTH_MODE=dev` (the embedded `npm start`, a local run); configuration refuses to
+ * fall back to them in any other mode.
  */
-export function openIdentity(value: string | undefined | null, secret: string): Identity | null {
-  if (!value) return null;
-  const dot = value.lastIndexOf('.');
-  if (dot <= 0) return null;
-  const payload = value.slice(0, dot);
-  const given = Buffer.from(value.slice(dot + 1));
-  const expected = Buffer.from(sign(payload, secret));
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const { subject, roles, expiresAt } = parsed as Record<string, unknown>;
-    if (typeof subject !== 'string' || !Array.isArray(roles) || !roles.every(isRole)) return null;
-    if (typeof expiresAt === 'number' && expiresAt * 1000 < Date.now()) return null;
-    return typeof expiresAt === 'number' ? { subject, roles, expiresAt } : { subject, roles };
-  } catch {
-    return null;
-  }
+export const devSecrets = { gateway: 'bst-dev-gateway-secret', jwt: 'bst-dev-jwt-secret' } as const;
+
+/** A subgraph refuses a sealed identity older than this unless told otherwise (GATEWAY_IDENTITY_MAX_AGE_SECONDS). */
+export const defaultIdentityMaxAgeSeconds = 60;
+
+const issuer = 'bst-gateway';
+const audience = 'bst-subgraph';
+// Gateway and subgraphs run on different hosts: a few seconds of clock skew must not refuse a fresh identity.
+const clockToleranceSeconds = 5;
+// Verified values are remembered (the gateway reuses one for a while); this bounds how many.
+const maxCachedValues = 1000;
+
+export interface IdentitySealOptions {
+  /** How old a sealed identity may be when a subgraph opens it. */
+  maxAgeSeconds?: number;
+  now?: () => number;
+}
+
+/** One shared secret, imported once: the gateway seals with it, a subgraph opens with it. */
+export interface IdentitySeal {
+  readonly maxAgeSeconds: number;
+  /** A compact HS256 JWT carrying the identity and its issue time. */
+  seal(identity: Identity): Promise<string>;
+  /** The identity, or null when the value is forged, tampered with, too old, or its credential has expired. */
+  open(value: string | null | undefined): Promise<Identity | null>;
+}
+
+function identityOf(payload: JWTPayload): Identity | null {
+  const { sub, roles, tokenExp } = payload;
+  if (typeof sub !== 'string' || !Array.isArray(roles) || !roles.every(isRole)) return null;
+  return typeof tokenExp === 'number' ? { subject: sub, roles, expiresAt: tokenExp } : { subject: sub, roles };
+}
+
+export function createIdentitySeal(secret: string, options: IdentitySealOptions = {}): IdentitySeal {
+  const key = new TextEncoder().encode(secret);
+  const maxAgeSeconds = options.maxAgeSeconds ?? defaultIdentityMaxAgeSeconds;
+  const now = options.now ?? Date.now;
+  const opened = new Map<string, { identity: Identity; validUntil: number }>();
+  return {
+    maxAgeSeconds,
+    seal(identity) {
+      const claims: JWTPayload = { roles: identity.roles };
+      if (identity.expiresAt !== undefined) claims.tokenExp = identity.expiresAt;
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(identity.subject)
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setIssuedAt(Math.floor(now() / 1000))
+        .sign(key);
+    },
+    async open(value) {
+      if (!value) return null;
+      const at = now();
+      const known = opened.get(value);
+      if (known) {
+        if (at <= known.validUntil) return known.identity;
+        opened.delete(value);
+        return null;
+      }
+      try {
+        const { payload } = await jwtVerify(value, key, {
+          algorithms: ['HS256'],
+          issuer,
+          audience,
+          maxTokenAge: maxAgeSeconds,
+          requiredClaims: ['iat', 'sub'],
+          clockTolerance: clockToleranceSeconds,
+          currentDate: new Date(at),
+        });
+        const identity = identityOf(payload);
+        if (!identity) return null;
+        const credentialEnd = identity.expiresAt === undefined ? Number.POSITIVE_INFINITY : identity.expiresAt * 1000;
+        if (credentialEnd < at) return null;
+        const validUntil = Math.min(
+          ((payload.iat as number) + maxAgeSeconds + clockToleranceSeconds) * 1000,
+          credentialEnd,
+        );
+        if (opened.size >= maxCachedValues) opened.delete(opened.keys().next().value as string);
+        opened.set(value, { identity, validUntil });
+        return identity;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** Seals once with a throwaway seal (tests, tools); services keep one `createIdentitySeal` instead. */
+export function sealIdentity(identity: Identity, secret: string, now: number = Date.now()): Promise<string> {
+  return createIdentitySeal(secret, { now: () => now }).seal(identity);
+}
+
+/** Opens once with a throwaway seal (tests, tools). */
+export function openIdentity(
+  value: string | null | undefined,
+  secret: string,
+  options: IdentitySealOptions = {},
+): Promise<Identity | null> {
+  return createIdentitySeal(secret, options).open(value);
 }

@@ -4,10 +4,13 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { GATEWAY_IDENTITY_HEADER, gatewaySecretFromEnv, type Identity, openIdentity } from '@bst/identity';
+import { createIdentitySeal, GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
+import { createErrorMasker, type ErrorLog } from '@bst/service-kit';
 import express, { type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { unauthenticated } from './errors.ts';
+import { guardRootFields, type OperationRoles } from './guardRootFields.ts';
+import { refuseNulBytes } from './refuseNulBytes.ts';
 
 /** What every subgraph resolver can count on: the caller the gateway verified. */
 export interface SubgraphContext {
@@ -15,24 +18,34 @@ export interface SubgraphContext {
 }
 
 export interface SubgraphServerOptions<TContext extends SubgraphContext> {
-  /** A federation schema, e.g. from `buildSubgraphSchema`. */
+  /** Names this subgraph in error logs. */
+  name: string;
+  /** A federation schema, e.g. from `buildSubgraphSchema`; its root fields get the role checks of `operationRoles`. */
   schema: GraphQLSchema;
   /** Builds the per-request context once the identity is known (per-request DataLoaders go here). */
   context: (args: { identity: Identity; req: Request }) => TContext | Promise<TContext>;
   /** 0 picks a free port (tests). */
   port?: number;
   host?: string;
-  /** Defaults to `GATEWAY_SHARED_SECRET` (or the dev secret outside production). */
-  gatewaySecret?: string;
+  /** The secret the gateway seals identities with (GATEWAY_SHARED_SECRET); there is no default. */
+  gatewaySecret: string;
+  /** A sealed identity older than this is refused (replay). */
+  identityMaxAgeSeconds?: number;
+  /** Who may run which root field; defaults to the product's table. */
+  operationRoles?: OperationRoles;
   /** Extra checks for `GET /health`; a throw turns it into 503. */
   health?: () => Promise<void> | void;
   plugins?: ApolloServerPlugin<TContext>[];
+  /** Where the detail of a masked error goes (stderr by default). */
+  errorLog?: ErrorLog;
 }
 
 export interface SubgraphServer {
   url: string;
   /** Exposed so that a graphql-ws server can share the `/graphql` path. */
   httpServer: Server;
+  /** Opens the identities the gateway seals (shared with a subscription server on the same port). */
+  identitySeal: IdentitySeal;
   /** Stops accepting requests and drains the in-flight ones. */
   stop(): Promise<void>;
 }
@@ -40,18 +53,25 @@ export interface SubgraphServer {
 export async function createSubgraphServer<TContext extends SubgraphContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
-  const secret = options.gatewaySecret ?? gatewaySecretFromEnv();
+  const identitySeal = createIdentitySeal(options.gatewaySecret, {
+    ...(options.identityMaxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.identityMaxAgeSeconds }),
+  });
+  const schema = guardRootFields(options.schema, options.operationRoles);
   const app = express();
   const httpServer = createServer(app);
   const apollo = new ApolloServer<TContext>({
-    schema: options.schema,
+    schema,
     introspection: true,
-    // Errors travel through the gateway to clients: stack traces stay in the logs.
+    // The process's main owns SIGINT/SIGTERM and stops every piece in order; Apollo's own handlers would race it.
+    stopOnTerminationSignals: false,
+    // Errors travel through the gateway to clients: stack traces, SQL and driver messages stay in the logs.
     includeStacktraceInErrorResponses: false,
+    formatError: createErrorMasker(options.name, options.errorLog),
     // No Apollo Studio here, so federated tracing would only cost time per request.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      refuseNulBytes<TContext>(),
       ...(options.plugins ?? []),
     ],
   });
@@ -61,8 +81,9 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
     try {
       await options.health?.();
       res.json({ status: 'ok' });
-    } catch (error) {
-      res.status(503).json({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
+    } catch {
+      // The probe learns that a dependency is down, not how (the log of the failing call has that).
+      res.status(503).json({ status: 'unavailable' });
     }
   });
   app.use(
@@ -70,7 +91,7 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const identity = openIdentity(req.get(GATEWAY_IDENTITY_HEADER), secret);
+        const identity = await identitySeal.open(req.get(GATEWAY_IDENTITY_HEADER));
         if (!identity) throw unauthenticated('Requests must come through the gateway with a valid identity');
         return options.context({ identity, req });
       },
@@ -90,6 +111,7 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
   return {
     url: `http://${host}:${address.port}/graphql`,
     httpServer,
+    identitySeal,
     stop() {
       stopping ??= apollo.stop();
       return stopping;

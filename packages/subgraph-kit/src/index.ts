@@ -5,6 +5,8 @@ export {
   type SubgraphServerOptions,
 } from './createSubgraphServer.ts';
 export { badUserInput, conflict, type ErrorCode, forbidden, notFound, unauthenticated } from './errors.ts';
+export { guardRootFields, type OperationRoles } from './guardRootFields.ts';
 export { handleShutdownSignals } from './handleShutdownSignals.ts';
+export { refuseNulBytes } from './refuseNulBytes.ts';
 export { requireRole } from './requireRole.ts';
 export { DateTimeScalar, JSONScalar } from './scalars.ts';

@@ -1,15 +1,16 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { sealIdentity } from '@bst/identity';
+import type { ErrorLog, ErrorLogEntry } from '@bst/service-kit';
 import { postToSubgraph, subgraphContract } from '@bst/testing';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { badUserInput, createSubgraphServer, requireRole, type SubgraphContext } from '../src/index.ts';
+import { badUserInput, createSubgraphServer, type OperationRoles, type SubgraphContext } from '../src/index.ts';
 
 const secret = 'kit-test-secret';
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   type Freezer @key(fields: "code") { code: String! label: String! }
-  type Query { whoAmI: String! freezer(code: String!): Freezer }
+  type Query { whoAmI: String! freezer(code: String!): Freezer temperatureLog(code: String!): [Float!]! }
   type Mutation { defrost(code: String!): Boolean! }
 `);
 const freezers = new Map([['FRZ-1', { code: 'FRZ-1', label: 'Lab freezer' }]]);
@@ -24,18 +25,34 @@ const schema = buildSubgraphSchema([
           if (!freezer) throw badUserInput('code', `No freezer ${code}`);
           return freezer;
         },
+        temperatureLog: () => {
+          // What a driver throws: the statement, its parameters and a stack with file paths.
+          throw new Error(
+            'invalid byte sequence for encoding "UTF8": 0x00 in select "id" from "freezers" where "code" = $1 params: FRZ',
+          );
+        },
       },
       Mutation: {
-        defrost: (_: unknown, __: unknown, ctx: SubgraphContext) => {
-          requireRole(ctx, 'admin');
-          return true;
-        },
+        defrost: () => true,
       },
       Freezer: { __resolveReference: (ref: { code: string }) => freezers.get(ref.code) ?? null },
     },
   },
 ]);
-const start = () => createSubgraphServer({ schema, gatewaySecret: secret, context: ({ identity }) => ({ identity }) });
+const roles: OperationRoles = {
+  Query: { whoAmI: 'viewer', freezer: 'viewer', temperatureLog: 'viewer', _entities: 'viewer', _service: 'viewer' },
+  Mutation: { defrost: 'admin' },
+  Subscription: {},
+};
+const start = (errorLog?: ErrorLog) =>
+  createSubgraphServer({
+    name: 'kit-test',
+    schema,
+    gatewaySecret: secret,
+    operationRoles: roles,
+    context: ({ identity }) => ({ identity }),
+    ...(errorLog ? { errorLog } : {}),
+  });
 
 subgraphContract({
   name: 'a minimal',
@@ -56,7 +73,7 @@ describe('createSubgraphServer', () => {
       const { body } = await postToSubgraph(
         server.url,
         { query: '{ whoAmI }' },
-        sealIdentity({ subject: 'ada', roles: ['viewer'] }, secret),
+        await sealIdentity({ subject: 'ada', roles: ['viewer'] }, secret),
       );
       expect(body.data).toEqual({ whoAmI: 'ada' });
     } finally {
@@ -67,17 +84,84 @@ describe('createSubgraphServer', () => {
   it('names the offending field and refuses a role the caller lacks', async () => {
     const server = await start();
     try {
-      const operator = sealIdentity({ subject: 'op', roles: ['operator'] }, secret);
+      const operator = await sealIdentity({ subject: 'op', roles: ['operator'] }, secret);
       const missing = await postToSubgraph(server.url, { query: '{ freezer(code: "NOPE") { code } }' }, operator);
       expect(missing.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
       const denied = await postToSubgraph(server.url, { query: 'mutation { defrost(code: "FRZ-1") }' }, operator);
       expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const admin = sealIdentity({ subject: 'root', roles: ['admin'] }, secret);
+      const admin = await sealIdentity({ subject: 'root', roles: ['admin'] }, secret);
       const allowed = await postToSubgraph(server.url, { query: 'mutation { defrost(code: "FRZ-1") }' }, admin);
       expect(allowed.body.data).toEqual({ defrost: true });
     } finally {
       await server.stop();
     }
+  });
+
+  for (const nodeEnv of [undefined, 'production']) {
+    it(`masks an internal error to a code and an error id, the detail only in the log (NODE_ENV ${nodeEnv ?? 'unset'})`, async () => {
+      const saved = process.env.NODE_ENV;
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+      const logged: ErrorLogEntry[] = [];
+      const server = await start((entry) => logged.push(entry));
+      process.env.NODE_ENV = saved;
+      try {
+        const viewer = await sealIdentity({ subject: 'ada', roles: ['viewer'] }, secret);
+        const { body } = await postToSubgraph(server.url, { query: '{ temperatureLog(code: "FRZ-1") }' }, viewer);
+        const error = body.errors?.[0];
+        expect(Object.keys(error?.extensions ?? {}).sort()).toEqual(['code', 'errorId']);
+        expect(error?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+        const text = JSON.stringify(body);
+        for (const leak of ['select', 'UTF8', 'freezers', '$1', 'stacktrace', '.ts:', 'node_modules']) {
+          expect(text).not.toContain(leak);
+        }
+        expect(error?.message).toContain(String(error?.extensions?.errorId));
+        expect(logged).toEqual([
+          expect.objectContaining({
+            service: 'kit-test',
+            errorId: error?.extensions?.errorId,
+            message: expect.stringContaining('invalid byte sequence'),
+            stack: expect.stringContaining('createSubgraphServer.test.ts'),
+          }),
+        ]);
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+
+  it('refuses text with a NUL character as BAD_USER_INPUT naming it, before any resolver runs', async () => {
+    const server = await start();
+    try {
+      const viewer = await sealIdentity({ subject: 'ada', roles: ['viewer'] }, secret);
+      const byVariable = await postToSubgraph(
+        server.url,
+        { query: 'query ($c: String!) { freezer(code: $c) { code } }', variables: { c: 'FRZ\u00001' } },
+        viewer,
+      );
+      expect(byVariable.status).toBe(200);
+      expect(byVariable.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables.c' });
+      const byLiteral = await postToSubgraph(
+        server.url,
+        { query: '{ freezer(code: "FRZ\\u00001") { code } }' },
+        viewer,
+      );
+      expect(byLiteral.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuses to start with a root field that has no role rule, naming it', async () => {
+    await expect(
+      createSubgraphServer({
+        name: 'kit-test',
+        schema: buildSubgraphSchema([{ typeDefs: parse('type Query { openDoor: Boolean }'), resolvers: {} }]),
+        gatewaySecret: secret,
+        operationRoles: roles,
+        context: ({ identity }) => ({ identity }),
+      }),
+    ).rejects.toThrow(/Query\.openDoor/);
   });
 
   it('stops listening once stopped', async () => {

@@ -25,7 +25,10 @@ export interface SubgraphContractOptions {
 
 interface GraphQLResponse {
   data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; errorId?: string; field?: string } & Record<string, unknown>;
+  }[];
 }
 
 /** POSTs a GraphQL operation to a subgraph as the gateway would (or would not, when `identity` is a raw header). */
@@ -61,7 +64,7 @@ export function subgraphContract(options: SubgraphContractOptions): void {
     });
 
     it('serves its federation SDL through _service', async () => {
-      const { status, body } = await postToSubgraph(subgraph.url, { query: '{ _service { sdl } }' }, sealed());
+      const { status, body } = await postToSubgraph(subgraph.url, { query: '{ _service { sdl } }' }, await sealed());
       expect(status).toBe(200);
       const sdl = (body.data?._service as { sdl: string } | undefined)?.sdl;
       expect(sdl).toContain('@link');
@@ -74,7 +77,7 @@ export function subgraphContract(options: SubgraphContractOptions): void {
       const { body } = await postToSubgraph(
         subgraph.url,
         { query, variables: { representations: [options.entity.representation] } },
-        sealed(),
+        await sealed(),
       );
       expect(body.errors).toBeUndefined();
       expect(body.data?._entities).toEqual([options.entity.expected]);
@@ -88,10 +91,25 @@ export function subgraphContract(options: SubgraphContractOptions): void {
     });
 
     it('refuses an identity sealed with another secret (a forgery)', async () => {
-      const forged = sealIdentity({ subject: 'mallory', roles: ['admin'] }, `${options.secret}-not`);
+      const forged = await sealIdentity({ subject: 'mallory', roles: ['admin'] }, `${options.secret}-not`);
       const { status, body } = await postToSubgraph(subgraph.url, { query: '{ __typename }' }, forged);
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses a genuine identity replayed after its window (an old header captured in transit)', async () => {
+      const yearAgo = Date.now() - 365 * 24 * 3600_000;
+      const replayed = await sealIdentity({ subject: 'ana', roles: ['admin'] }, options.secret, yearAgo);
+      const { status, body } = await postToSubgraph(subgraph.url, { query: '{ __typename }' }, replayed);
+      expect(status).toBe(401);
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses even its SDL to an identity without a role: FORBIDDEN with an error id', async () => {
+      const nobody = await sealIdentity({ subject: 'nobody', roles: [] }, options.secret);
+      const { body } = await postToSubgraph(subgraph.url, { query: '{ _service { sdl } }' }, nobody);
+      expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(body.errors?.[0]?.extensions?.errorId).toEqual(expect.any(String));
     });
   });
 }

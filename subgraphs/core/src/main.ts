@@ -1,15 +1,17 @@
-import { gatewaySecretFromEnv } from '@bst/identity';
+import { configOrExit } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
+import { configFromEnv } from './configFromEnv.ts';
 import { startCoreSubgraph } from './startCoreSubgraph.ts';
 
-const env = process.env;
+const config = configOrExit(() => configFromEnv());
 const core = await startCoreSubgraph({
-  port: Number(env.PORT ?? 4001),
-  host: env.HOST ?? '0.0.0.0',
-  databaseUrl: env.DATABASE_URL || undefined,
-  pgliteDir: env.DATABASE_URL ? undefined : (env.PGLITE_DIR ?? '.data/core'),
-  gatewaySecret: gatewaySecretFromEnv(env),
-  seed: env.SEED_DEMO === '1',
+  port: config.port,
+  host: config.host,
+  databaseUrl: config.databaseUrl,
+  pgliteDir: config.databaseUrl ? undefined : config.pgliteDir,
+  gatewaySecret: config.trust.secret,
+  identityMaxAgeSeconds: config.trust.identityMaxAgeSeconds,
+  seed: config.seed,
 });
 console.log(`core subgraph ready at ${core.url} (${core.database.driver})`);
 handleShutdownSignals(core.stop);

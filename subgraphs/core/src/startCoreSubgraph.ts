@@ -16,7 +16,10 @@ export interface CoreSubgraphOptions {
   databaseUrl?: string;
   /** PGlite data directory; omitted means in memory. */
   pgliteDir?: string;
-  gatewaySecret?: string;
+  /** The secret the gateway seals identities with; there is no default. */
+  gatewaySecret: string;
+  /** A sealed identity older than this is refused (default 60 s). */
+  identityMaxAgeSeconds?: number;
   /** Seed the demo data (idempotent). */
   seed?: boolean;
   /** Sees every SQL statement (tests count them). */
@@ -31,7 +34,7 @@ export interface CoreSubgraph {
 }
 
 /** Migrates, optionally seeds, and serves the core subgraph in this process. */
-export async function startCoreSubgraph(options: CoreSubgraphOptions = {}): Promise<CoreSubgraph> {
+export async function startCoreSubgraph(options: CoreSubgraphOptions): Promise<CoreSubgraph> {
   const database = await openDatabase({
     url: options.databaseUrl,
     pgliteDir: options.pgliteDir,
@@ -42,10 +45,12 @@ export async function startCoreSubgraph(options: CoreSubgraphOptions = {}): Prom
     const repos = createRepositories(database.db);
     if (options.seed) await seedDemoData(repos);
     const server = await createSubgraphServer<CoreContext>({
+      name: 'core',
       schema: createCoreSchema(),
       port: options.port ?? 0,
       host: options.host,
       gatewaySecret: options.gatewaySecret,
+      ...(options.identityMaxAgeSeconds === undefined ? {} : { identityMaxAgeSeconds: options.identityMaxAgeSeconds }),
       context: ({ identity }) => ({ identity, repos, loaders: createLoaders(repos) }),
       health: async () => {
         await database.db.execute(sql`select 1`);

@@ -127,6 +127,25 @@ describe('reading the core records', () => {
     }
   });
 
+  it('refuses a cursor it could not have issued (an extreme number, a NUL character) before any SQL runs', async () => {
+    const cursor = (key: unknown) => Buffer.from(JSON.stringify({ k: key })).toString('base64url');
+    for (const [field, after] of [
+      ['auditLog', cursor(1e300)],
+      ['auditLog', cursor(-1)],
+      ['containers', cursor('BOX\u0000')],
+      ['containers', cursor('x'.repeat(5000))],
+    ] as const) {
+      const result = await query(`query ($after: String) { ${field}(first: 2, after: $after) { totalCount } }`, {
+        after,
+      });
+      expect(result.errors?.[0]?.extensions, `${field} ${after}`).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'after',
+      });
+      expect(JSON.stringify(result)).not.toMatch(/select|bigint|invalid byte/i);
+    }
+  });
+
   it('gives the twin the effective profile of every container and sample, and a version that moves only on change', async () => {
     const first = await query<{
       catalogVersion: string;

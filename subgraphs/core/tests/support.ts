@@ -17,7 +17,7 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 /** A client of the core subgraph acting as `who` through the gateway. */
 export function clientFor(url: string, who: Identity = people.admin) {
   return async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => {
-    const { body } = await postToSubgraph(url, { query, variables }, sealIdentity(who, secret));
+    const { body } = await postToSubgraph(url, { query, variables }, await sealIdentity(who, secret));
     return body as GraphQLResult<T>;
   };
 }

@@ -1,10 +1,11 @@
 import type { ServiceMap } from '@apollo/gateway';
 import type { Identity } from '@bst/identity';
 import { type ExecutionResult, GraphQLError, print } from 'graphql';
-import type { OperationLimits } from '../limits/index.ts';
+import type { OperationGuard } from '../limits/index.ts';
 import type { LoadedSupergraph } from '../supergraph/loadSupergraph.ts';
+import type { UpstreamPool } from './createUpstreamPool.ts';
 import { createEventHydrator, type EventHydrator, toGraphQLErrors, type UpstreamEvent } from './hydrateEvent.ts';
-import { openUpstream, type Upstream, type UpstreamRetry } from './openUpstream.ts';
+import { openUpstream, type Upstream } from './openUpstream.ts';
 import { type OperationRequest, prepareOperation, type SubscriptionPlan } from './prepareOperation.ts';
 
 interface Listener {
@@ -26,9 +27,9 @@ interface SharedSubscription {
 }
 
 export interface SubscriptionHubOptions {
-  secret: string;
-  retry: UpstreamRetry;
-  limits: OperationLimits;
+  /** One socket per subgraph and scope, shared by every upstream subscription. */
+  upstreams: UpstreamPool;
+  guard: OperationGuard;
   /** Data sources for the subgraphs of a supergraph (identity sealed into every fetch). */
   serviceMap(supergraph: LoadedSupergraph): ServiceMap;
   onUpstreamCountChange?(count: number): void;
@@ -99,13 +100,21 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
     const broadcast = (result: ExecutionResult) => {
       for (const listener of entry.listeners) listener.push(result);
     };
-    entry.upstream = openUpstream(plan, scope, options.secret, options.retry, {
+    entry.upstream = openUpstream(plan, options.upstreams.client(plan.owner.url, scope), {
       next: (event: UpstreamEvent) => {
         entry.hydrating = entry.hydrating.then(async () => {
           try {
             broadcast(await entry.hydrate(event));
           } catch (error) {
-            broadcast({ data: null, errors: [new GraphQLError(`could not resolve the event: ${String(error)}`)] });
+            // The transports mask this to a code and an error id, and log the cause.
+            broadcast({
+              data: null,
+              errors: [
+                new GraphQLError('could not resolve the event', {
+                  originalError: error instanceof Error ? error : new Error(String(error)),
+                }),
+              ],
+            });
           }
         });
       },
@@ -184,7 +193,7 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
     },
     replan(next) {
       for (const entry of [...shared.values()]) {
-        const prepared = prepareOperation(next, entry.plan.request as OperationRequest, options.limits);
+        const prepared = prepareOperation(next, entry.plan.request as OperationRequest, options.guard);
         if (prepared.kind === 'subscription' && prepared.plan.fingerprint === entry.plan.fingerprint) {
           entry.plan = prepared.plan;
           entry.hydrate = createEventHydrator(prepared.plan, entry.scope, servicesFor(prepared.plan.supergraph));

@@ -1,8 +1,15 @@
 export { authenticateConnection, type ConnectionAuth } from './authenticateConnection.ts';
 export { createSubscriptionHub, type SubscriptionHub, scopeOf } from './createSubscriptionHub.ts';
+export {
+  createUpstreamPool,
+  subgraphWebSocketUrl,
+  type UpstreamPool,
+  type UpstreamRetry,
+} from './createUpstreamPool.ts';
 export { endAtExpiry } from './endAtExpiry.ts';
 export { createEventHydrator, type EventHydrator, hydrateEvent, type UpstreamEvent } from './hydrateEvent.ts';
-export { openUpstream, subgraphWebSocketUrl, type UpstreamRetry } from './openUpstream.ts';
+export { type ErrorMask, maskErrors } from './maskErrors.ts';
+export { openUpstream } from './openUpstream.ts';
 export {
   type OperationRequest,
   type PreparedOperation,

@@ -10,7 +10,7 @@ import {
   parse,
   validate,
 } from 'graphql';
-import { checkOperationLimits, type OperationLimits } from '../limits/index.ts';
+import type { OperationGuard } from '../limits/index.ts';
 import type { LoadedSupergraph, SubgraphEndpoint } from '../supergraph/loadSupergraph.ts';
 
 export interface OperationRequest {
@@ -47,12 +47,18 @@ const invalid = (message: string, code = 'GRAPHQL_VALIDATION_FAILED'): PreparedO
   errors: [new GraphQLError(message, { extensions: { code } })],
 });
 
-/** Parses, validates and limits an operation; a subscription is also planned with the federation query planner. */
+/**
+ * Limits (before parsing: tokens, then depth, aliases and cost from the cached measure), parses and validates an
+ * operation; a subscription is also planned with the federation query planner.
+ */
 export function prepareOperation(
   supergraph: LoadedSupergraph,
   request: OperationRequest,
-  limits: OperationLimits,
+  guard: OperationGuard,
 ): PreparedOperation {
+  if (typeof request.query !== 'string') return invalid('the request has no query', 'BAD_REQUEST');
+  const exceeded = guard.check(supergraph.apiGraphQLSchema, request);
+  if (exceeded) return { kind: 'invalid', errors: [exceeded] };
   let document: DocumentNode;
   try {
     document = parse(request.query);
@@ -73,8 +79,6 @@ export function prepareOperation(
   const operation = getOperationAST(document, request.operationName ?? undefined);
   if (!operation) return invalid('the document does not name exactly one operation to run');
   const variables = request.variables ?? {};
-  const exceeded = checkOperationLimits(document, limits, request.operationName, variables);
-  if (exceeded) return { kind: 'invalid', errors: [exceeded] };
   if (operation.operation !== 'subscription') return { kind: 'execute', document, operation };
   try {
     return { kind: 'subscription', plan: planSubscription(supergraph, request, document, operation, variables) };

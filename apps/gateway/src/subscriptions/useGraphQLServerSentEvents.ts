@@ -1,15 +1,23 @@
 import type { ApolloServer } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
+import { GraphQLError } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { TokenVerifier } from '../auth/index.ts';
 import type { GatewayContext } from '../IdentityForwardingDataSource.ts';
-import type { OperationLimits } from '../limits/index.ts';
+import {
+  type ConnectionLimits,
+  type OperationGuard,
+  rateLimitKey,
+  type SharedLimits,
+  subscriptionLimitError,
+} from '../limits/index.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { LoadedSupergraph } from '../supergraph/loadSupergraph.ts';
 import { authenticateConnection } from './authenticateConnection.ts';
 import type { SubscriptionHub } from './createSubscriptionHub.ts';
 import { endAtExpiry } from './endAtExpiry.ts';
 import { executeThroughApollo } from './executeThroughApollo.ts';
+import { type ErrorMask, maskErrors } from './maskErrors.ts';
 import { prepareOperation } from './prepareOperation.ts';
 import { waitAtMost } from './waitAtMost.ts';
 
@@ -18,8 +26,11 @@ export interface ServerSentEventsOptions {
   hub: SubscriptionHub;
   apollo: ApolloServer<GatewayContext>;
   supergraph(): LoadedSupergraph;
-  limits: OperationLimits;
+  guard: OperationGuard;
+  connectionLimits: ConnectionLimits;
+  sharedLimits: SharedLimits;
   metrics: GatewayMetrics;
+  mask: ErrorMask;
   /** How long close() waits for streams to flush their end before dropping their connections. */
   closeTimeoutMs?: number;
 }
@@ -44,38 +55,53 @@ const json = (status: number, statusText: string, errors: { message: string; ext
 export function useGraphQLServerSentEvents(options: ServerSentEventsOptions): ServerSentEvents {
   const streams = new Set<Response>();
   let closing = false;
+  const { connectionLimits: caps, sharedLimits: limits } = options;
+  const refusal = (status: number, statusText: string, errors: GraphQLError[]) =>
+    json(
+      status,
+      statusText,
+      maskErrors(errors, options.mask).map((e) => ({ message: e.message, extensions: e.extensions })),
+    );
   const handler = createHandler({
     onSubscribe: async (req, params) => {
       if (closing) {
-        return json(503, 'Service Unavailable', [
-          { message: 'the gateway is restarting; subscribe again', extensions: { code: 'SERVICE_RESTART' } },
+        return refusal(503, 'Service Unavailable', [
+          new GraphQLError('the gateway is restarting; subscribe again', { extensions: { code: 'SERVICE_RESTART' } }),
         ]);
       }
       const auth = await authenticateConnection(options.verify, req.headers.get('authorization'));
       if (!auth.ok) {
-        return json(auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden', [
-          { message: auth.reason, extensions: { code: auth.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' } },
+        return refusal(auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden', [
+          new GraphQLError(auth.reason, {
+            extensions: { code: auth.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
+          }),
         ]);
       }
       const request = { query: params.query, variables: params.variables ?? null, operationName: params.operationName };
-      const prepared = prepareOperation(options.supergraph(), request, options.limits);
-      if (prepared.kind === 'invalid') {
-        return json(
-          400,
-          'Bad Request',
-          prepared.errors.map((e) => ({ message: e.message, extensions: e.extensions })),
-        );
-      }
+      const prepared = prepareOperation(options.supergraph(), request, options.guard);
+      if (prepared.kind === 'invalid') return refusal(400, 'Bad Request', prepared.errors);
       if (prepared.kind === 'execute') return executeThroughApollo(options.apollo, request, auth.identity);
+      // Each stream is one subscription of its identity, counted with its WebSocket subscriptions.
+      const holder = rateLimitKey(auth.identity, req.raw.socket.remoteAddress);
+      const lease = limits.newLease();
+      if (!(await limits.acquire('subscriptions', holder, lease, caps.maxSubscriptionsPerIdentity))) {
+        return refusal(429, 'Too Many Requests', [
+          subscriptionLimitError('identity', caps.maxSubscriptionsPerIdentity),
+        ]);
+      }
       const stream = req.context.res;
       streams.add(stream);
       stream.once('close', () => streams.delete(stream));
       options.metrics.activeSubscriptions.inc({ transport: 'sse' });
-      const results = options.hub.subscribe(prepared.plan, auth.identity, () =>
-        options.metrics.activeSubscriptions.dec({ transport: 'sse' }),
-      );
+      const results = options.hub.subscribe(prepared.plan, auth.identity, () => {
+        options.metrics.activeSubscriptions.dec({ transport: 'sse' });
+        limits.release('subscriptions', holder, lease);
+      });
       return endAtExpiry(results, auth.identity.expiresAt);
     },
+    // Whatever leaves on a stream is masked: a code and an error id, the detail only in the gateway's log.
+    onNext: (_ctx, _req, result) =>
+      'errors' in result && result.errors ? { ...result, errors: maskErrors(result.errors, options.mask) } : undefined,
   });
   return {
     handle: (req, res, next) => {

@@ -1,29 +1,45 @@
 import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Identity } from '@bst/identity';
+import { dropOversizeMessages } from '@bst/service-kit';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { TokenVerifier } from '../auth/index.ts';
 import type { GatewayContext } from '../IdentityForwardingDataSource.ts';
-import { type OperationLimits, type RateLimiter, rateLimitedError, rateLimitKey } from '../limits/index.ts';
+import {
+  type ConnectionLimits,
+  type OperationGuard,
+  rateLimitedError,
+  rateLimitKey,
+  type SharedLimits,
+  subscriptionLimitError,
+  tooManySocketsCloseCode,
+} from '../limits/index.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { LoadedSupergraph } from '../supergraph/loadSupergraph.ts';
 import { authenticateConnection } from './authenticateConnection.ts';
 import type { SubscriptionHub } from './createSubscriptionHub.ts';
 import { executeThroughApollo } from './executeThroughApollo.ts';
+import type { ErrorMask } from './maskErrors.ts';
 import { type PreparedOperation, prepareOperation } from './prepareOperation.ts';
 import { waitAtMost } from './waitAtMost.ts';
 
 type ConnectionState = {
   identity?: Identity;
   expiry?: NodeJS.Timeout;
+  /** Whose caps this socket counts against (the JWT subject, else the remote address). */
+  holder?: string;
+  socketLease?: string;
+  /** Subscription id → its lease on the identity's subscription cap. */
+  subscriptions?: Map<string, string>;
 };
 
 interface OperationContextValue {
   identity: Identity;
   prepared: PreparedOperation;
   request: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
+  release(): void;
 }
 
 export interface GraphQLWebSocketOptions {
@@ -33,11 +49,13 @@ export interface GraphQLWebSocketOptions {
   hub: SubscriptionHub;
   apollo: ApolloServer<GatewayContext>;
   supergraph(): LoadedSupergraph;
-  limits: OperationLimits;
+  guard: OperationGuard;
+  connectionLimits: ConnectionLimits;
+  /** Rate limit and caps, shared across instances through Redis when configured. */
+  sharedLimits: SharedLimits;
   metrics: GatewayMetrics;
+  mask: ErrorMask;
   keepAliveMs: number;
-  /** Spent by every operation a socket starts (subscriptions, and queries sent over it). */
-  rateLimiter?: RateLimiter;
   /** How long close() waits for clients to answer the close frame before dropping their connections. */
   closeTimeoutMs?: number;
 }
@@ -60,7 +78,13 @@ const maxTimer = 2_147_000_000;
 
 /** graphql-ws (graphql-transport-ws) on the gateway's own HTTP server and path: auth at connection_init, then ops. */
 export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocket {
-  const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const { connectionLimits: caps, sharedLimits: limits } = options;
+  // A message over the limit closes the socket with 1009 (Message Too Big) before it is buffered or parsed.
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    maxPayload: caps.maxWebSocketPayloadBytes,
+  });
   let closing = false;
   const armExpiry = (state: ConnectionState, close: () => void) => {
     const expiresAt = state.identity?.expiresAt;
@@ -71,39 +95,86 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
       Math.max(0, Math.min(wait, maxTimer)),
     );
   };
+  const releaseAll = (state: ConnectionState) => {
+    if (!state.holder) return;
+    for (const lease of state.subscriptions?.values() ?? []) limits.release('subscriptions', state.holder, lease);
+    state.subscriptions?.clear();
+    if (state.socketLease) limits.release('sockets', state.holder, state.socketLease);
+    state.socketLease = undefined;
+  };
   const disposable = useServer<Record<string, unknown>, ConnectionState>(
     {
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
         if (closing) {
-          ctx.extra.socket.close(serviceRestartCloseCode, serviceRestartReason);
+          socket.close(serviceRestartCloseCode, serviceRestartReason);
           return false;
         }
         const params = ctx.connectionParams ?? {};
         const auth = await authenticateConnection(options.verify, params.authorization ?? params.Authorization);
         if (!auth.ok) {
-          ctx.extra.socket.close(auth.code, auth.reason);
+          socket.close(auth.code, auth.reason);
+          return false;
+        }
+        const holder = rateLimitKey(auth.identity, ctx.extra.request.socket.remoteAddress);
+        const lease = limits.newLease();
+        if (!(await limits.acquire('sockets', holder, lease, caps.maxSocketsPerIdentity))) {
+          socket.close(
+            tooManySocketsCloseCode,
+            `Too many connections: at most ${caps.maxSocketsPerIdentity} sockets per identity`,
+          );
+          return false;
+        }
+        ctx.extra.holder = holder;
+        ctx.extra.socketLease = lease;
+        // The client may have gone while its place was being taken: give it back at once.
+        if (socket.readyState !== socket.OPEN) {
+          releaseAll(ctx.extra);
           return false;
         }
         ctx.extra.identity = auth.identity;
-        armExpiry(ctx.extra, () => ctx.extra.socket.close(4401, 'Unauthorized: the token has expired'));
+        armExpiry(ctx.extra, () => socket.close(4401, 'Unauthorized: the token has expired'));
         return true;
       },
       onClose: (ctx) => {
         clearTimeout(ctx.extra.expiry);
+        releaseAll(ctx.extra);
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const identity = ctx.extra.identity;
-        if (!identity) return [new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
-        if (options.rateLimiter) {
-          const decision = options.rateLimiter.take(rateLimitKey(identity, ctx.extra.request.socket.remoteAddress));
-          if (!decision.allowed) return [rateLimitedError(options.rateLimiter, decision.retryAfterSeconds)];
+      onSubscribe: async (ctx, id, payload) => {
+        const state = ctx.extra;
+        state.subscriptions ??= new Map();
+        const subscriptions = state.subscriptions;
+        const identity = state.identity;
+        if (!identity || !state.holder) {
+          return [new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
+        const decision = await limits.take(state.holder);
+        if (!decision.allowed) return [rateLimitedError(limits.rateLimit?.perMinute ?? 0, decision.retryAfterSeconds)];
         const supergraph = options.supergraph();
-        const prepared = prepareOperation(supergraph, payload, options.limits);
+        const prepared = prepareOperation(supergraph, payload, options.guard);
         if (prepared.kind === 'invalid') return prepared.errors;
+        let release = () => {};
+        if (prepared.kind === 'subscription') {
+          // The place on this socket is taken before any await, so that concurrent subscribes cannot all fit.
+          if (subscriptions.size >= caps.maxSubscriptionsPerSocket) {
+            return [subscriptionLimitError('socket', caps.maxSubscriptionsPerSocket)];
+          }
+          const lease = limits.newLease();
+          const holder = state.holder;
+          subscriptions.set(id, lease);
+          release = () => {
+            if (subscriptions.get(id) !== lease) return;
+            subscriptions.delete(id);
+            limits.release('subscriptions', holder, lease);
+          };
+          if (!(await limits.acquire('subscriptions', holder, lease, caps.maxSubscriptionsPerIdentity))) {
+            subscriptions.delete(id);
+            return [subscriptionLimitError('identity', caps.maxSubscriptionsPerIdentity)];
+          }
+        }
         const document = prepared.kind === 'subscription' ? prepared.plan.document : prepared.document;
-        const contextValue: OperationContextValue = { identity, prepared, request: payload };
+        const contextValue: OperationContextValue = { identity, prepared, request: payload, release };
         const args: ExecutionArgs = {
           schema: supergraph.apiGraphQLSchema,
           document,
@@ -114,21 +185,27 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
         return args;
       },
       subscribe: (args) => {
-        const { identity, prepared, request } = args.contextValue as OperationContextValue;
+        const { identity, prepared, request, release } = args.contextValue as OperationContextValue;
         if (prepared.kind !== 'subscription') return executeThroughApollo(options.apollo, request, identity);
         options.metrics.activeSubscriptions.inc({ transport: 'ws' });
-        return options.hub.subscribe(prepared.plan, identity, () =>
-          options.metrics.activeSubscriptions.dec({ transport: 'ws' }),
-        );
+        return options.hub.subscribe(prepared.plan, identity, () => {
+          options.metrics.activeSubscriptions.dec({ transport: 'ws' });
+          release();
+        });
       },
       execute: (args) => {
         const { identity, request } = args.contextValue as OperationContextValue;
         return executeThroughApollo(options.apollo, request, identity);
       },
+      // Whatever leaves this socket is masked: a code and an error id, the detail only in the gateway's log.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => options.mask(e.toJSON(), e)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => options.mask(e.toJSON(), e)),
     },
     wss,
     options.keepAliveMs,
   );
+  dropOversizeMessages(wss);
   // An upgrade on a kept-alive connection can still arrive after close() began.
   wss.on('connection', (socket) => {
     if (closing) socket.close(serviceRestartCloseCode, serviceRestartReason);

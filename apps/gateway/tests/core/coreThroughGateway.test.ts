@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { type CoreSubgraph, startCoreSubgraph } from '@bst/core';
-import { GATEWAY_IDENTITY_HEADER, gatewaySecretFromEnv, type Identity, sealIdentity } from '@bst/identity';
+import { GATEWAY_IDENTITY_HEADER, type Identity, sealIdentity } from '@bst/identity';
 import { createTestDatabase, type TestDatabase } from '@bst/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/index.ts';
@@ -8,6 +8,7 @@ import { createGateway, type Gateway } from '../../src/server.ts';
 
 const supergraphPath = resolve(import.meta.dirname, '../../../../schema/supergraph.graphql');
 const jwtSecret = 'core-through-gateway-secret';
+const sharedSecret = 'core-through-gateway-shared';
 const viewer: Identity = { subject: 'ada', roles: ['viewer'] };
 
 interface Answer {
@@ -38,7 +39,7 @@ describe('core through the gateway (the committed supergraph, core on a fresh da
 
   beforeAll(async () => {
     database = await createTestDatabase('gateway_core');
-    core = await startCoreSubgraph({ databaseUrl: database.url, seed: true });
+    core = await startCoreSubgraph({ databaseUrl: database.url, gatewaySecret: sharedSecret, seed: true });
     // The twin is not started: queries that touch only core must not need it.
     gateway = await createGateway({
       supergraphPath,
@@ -46,11 +47,13 @@ describe('core through the gateway (the committed supergraph, core on a fresh da
       host: '127.0.0.1',
       subgraphUrls: { core: core.url, twin: 'http://127.0.0.1:9/graphql' },
       auth: { mode: 'jwt', jwtSecret },
+      sharedSecret,
     });
     const token = await signToken(jwtSecret, viewer);
     throughGateway = (query, variables) => post(gateway.url, { authorization: `Bearer ${token}` }, query, variables);
-    const sealed = sealIdentity(viewer, gatewaySecretFromEnv());
-    direct = (query, variables) => post(core.url, { [GATEWAY_IDENTITY_HEADER]: sealed }, query, variables);
+    // Sealed per request, as the gateway does: core refuses an identity older than its window.
+    direct = async (query, variables) =>
+      post(core.url, { [GATEWAY_IDENTITY_HEADER]: await sealIdentity(viewer, sharedSecret) }, query, variables);
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { type CoreSubgraph, startCoreSubgraph } from '@bst/core';
-import { gatewaySecretFromEnv } from '@bst/identity';
 import {
   connectMqttDevice,
   createRedisTestPrefix,
@@ -72,7 +71,7 @@ function sseEvents(body: ReadableStream<Uint8Array>) {
 describe('an alert, end to end: MQTT → bridge → Redis → twin → gateway (WebSocket and SSE) with core fields', () => {
   const redisPrefix = createRedisTestPrefix('gateway_e2e');
   const topicPrefix = uniqueTopicPrefix('gateway_e2e');
-  const secret = gatewaySecretFromEnv();
+  const secret = 'gateway-e2e-shared-secret';
   let database: TestDatabase;
   let core: CoreSubgraph;
   let store: TwinStore;
@@ -84,10 +83,10 @@ describe('an alert, end to end: MQTT → bridge → Redis → twin → gateway (
 
   beforeAll(async () => {
     database = await createTestDatabase('gateway_e2e');
-    core = await startCoreSubgraph({ databaseUrl: database.url, seed: true });
+    core = await startCoreSubgraph({ databaseUrl: database.url, gatewaySecret: secret, seed: true });
     const catalogSource = coreCatalogSource({ url: core.url, secret });
     store = createRedisTwinStore({ redis: redisPrefix.url, prefix: redisPrefix.prefix });
-    twin = await startTwinSubgraph({ store, catalogSource });
+    twin = await startTwinSubgraph({ store, gatewaySecret: secret, catalogSource });
     bridge = await startBridge({
       mqttUrl: services.mqttUrl,
       store,
@@ -103,6 +102,7 @@ describe('an alert, end to end: MQTT → bridge → Redis → twin → gateway (
       host: '127.0.0.1',
       subgraphUrls: { core: core.url, twin: twin.url },
       auth: { mode: 'jwt', jwtSecret },
+      sharedSecret: secret,
     });
     redis = new Redis(services.redisUrl);
     device = await connectMqttDevice();

@@ -3,8 +3,9 @@ import { demoFleet } from '../fleet/demoFleet.ts';
 import type { VirtualSensor } from '../fleet/virtualSensor.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { scenarioByName } from '../scenarios/scenarioByName.ts';
+import { type Backfill, backfillEmissions } from '../telemetry/backfillEmissions.ts';
 import { emissionsAtTick } from '../telemetry/emissionsAtTick.ts';
-import type { Plan } from '../telemetry/plan.ts';
+import type { Emission, Plan } from '../telemetry/plan.ts';
 
 export interface SimulatorOptions {
   /** Default mqtt://127.0.0.1:1883. */
@@ -19,6 +20,8 @@ export interface SimulatorOptions {
   /** Prepended as `<prefix>/bio_supply/...` so parallel test suites never hear each other. */
   topicPrefix?: string;
   clientId?: string;
+  /** History to publish before going live (a first start's 24 h, say); none by default. */
+  backfill?: Backfill;
   /** Injected clock, epoch milliseconds. */
   now?: () => number;
   onError?: (error: Error) => void;
@@ -62,22 +65,29 @@ export function startSimulator(options: SimulatorOptions = {}): Simulator {
   let stopped = false;
   const inFlight = new Set<Promise<unknown>>();
 
+  const publish = (emission: Emission) => {
+    const sent = client.publishAsync(prefix + emission.topic, JSON.stringify(emission.payload), { qos: 1 }).then(
+      () => {
+        published++;
+      },
+      (error: Error) => onError(error),
+    );
+    inFlight.add(sent);
+    void sent.finally(() => inFlight.delete(sent));
+  };
+
   const publishDue = () => {
     const dueTick = Math.floor((now() - plan.originMs) / intervalMs);
     nextTick = Math.max(nextTick, dueTick - maxCatchUpTicks + 1);
     for (; nextTick <= dueTick; nextTick++) {
-      for (const emission of emissionsAtTick(plan, nextTick)) {
-        const sent = client.publishAsync(prefix + emission.topic, JSON.stringify(emission.payload), { qos: 1 }).then(
-          () => {
-            published++;
-          },
-          (error: Error) => onError(error),
-        );
-        inFlight.add(sent);
-        void sent.finally(() => inFlight.delete(sent));
-      }
+      for (const emission of emissionsAtTick(plan, nextTick)) publish(emission);
     }
   };
+
+  // Queued before the first live reading, so the bridge judges history first (it would sort it out either way).
+  if (options.backfill && options.backfill.hours > 0) {
+    for (const emission of backfillEmissions(plan, options.backfill)) publish(emission);
+  }
 
   let timer: NodeJS.Timeout | undefined;
   const schedule = () => {

@@ -1,8 +1,10 @@
-/** When a fault happens, in minutes from the start of each scenario cycle. */
+/** When a fault happens, in minutes from the simulator's start (negative: before it, in the back-filled history). */
 export interface FaultWindow {
   code: string;
   fromMinute: number;
   forMinutes: number;
+  /** It strikes again this many minutes later, forever (default: the scenario's cycle); null: once only. */
+  everyMinutes?: number | null;
 }
 
 /** The scripted faults a scenario can inflict on one sensor. */
@@ -20,29 +22,29 @@ export type Fault =
 
 export interface Scenario {
   name: string;
-  /** Faults repeat every cycle so a demo runs forever. */
+  /** Faults repeat every cycle (unless they have their own period) so a demo runs forever. */
   cycleMinutes: number;
   faults: readonly Fault[];
+  /** What the operator sees, for logs and docs. */
+  story?: string;
 }
 
 const minute = 60_000;
 
-/** The windowed faults of `code` in force `elapsedMs` after the simulation began. */
+/** The windowed faults of `code` in force `elapsedMs` after the simulation began (negative: before it). */
 export function activeFaults(scenario: Scenario, code: string, elapsedMs: number): Array<Fault & FaultWindow> {
-  const cycleMs = scenario.cycleMinutes * minute;
-  const inCycle = ((elapsedMs % cycleMs) + cycleMs) % cycleMs;
   return scenario.faults.filter(
     (fault): fault is Fault & FaultWindow =>
-      fault.kind !== 'duplicates' &&
-      fault.code === code &&
-      inCycle >= fault.fromMinute * minute &&
-      inCycle < (fault.fromMinute + fault.forMinutes) * minute,
+      fault.kind !== 'duplicates' && fault.code === code && inWindow(intoFaultMs(scenario, fault, elapsedMs), fault),
   );
 }
 
-/** How far into its window a fault is, in milliseconds. */
+const inWindow = (intoMs: number, fault: FaultWindow) => intoMs >= 0 && intoMs < fault.forMinutes * minute;
+
+/** How far into its latest occurrence a fault is, in milliseconds (negative before its first one). */
 export function intoFaultMs(scenario: Scenario, fault: FaultWindow, elapsedMs: number): number {
-  const cycleMs = scenario.cycleMinutes * minute;
-  const inCycle = ((elapsedMs % cycleMs) + cycleMs) % cycleMs;
-  return inCycle - fault.fromMinute * minute;
+  const since = elapsedMs - fault.fromMinute * minute;
+  if (fault.everyMinutes === null) return since < 0 ? Number.NEGATIVE_INFINITY : since;
+  const periodMs = (fault.everyMinutes ?? scenario.cycleMinutes) * minute;
+  return ((since % periodMs) + periodMs) % periodMs;
 }

@@ -29,7 +29,7 @@ function sensorEmissions(plan: Plan, sensor: VirtualSensor, tick: number): Emiss
   const emission: Emission = { topic: topic(family, sensor), payload: toPayload(reading) };
   emissions.push(emission);
   const duplicates = plan.scenario.faults.find((fault) => fault.kind === 'duplicates' && fault.code === sensor.code);
-  if (duplicates?.kind === 'duplicates' && reading.seq % duplicates.every === 0) emissions.push(emission);
+  if (duplicates?.kind === 'duplicates' && (reading.seq ?? 0) % duplicates.every === 0) emissions.push(emission);
   return emissions;
 }
 

@@ -15,8 +15,8 @@ export interface SensorReading {
   entity: EntityType;
   /** Event time, epoch milliseconds. */
   atMs: number;
-  /** Per-sensor sequence number: the tick it belongs to, from 1. */
-  seq: number;
+  /** Per-sensor sequence number of live readings: the tick it belongs to, from 1; null for back-filled history. */
+  seq: number | null;
   temperatureC: number;
   humidityPct: number | null;
   location: GeoPoint;
@@ -30,7 +30,7 @@ export interface TelemetryPayload {
   timestamp: string;
   geolocation: string;
   status: string;
-  seq: number;
+  seq?: number;
 }
 
 /** One MQTT publish: the topic without any test prefix, and a payload or a batch of them. */

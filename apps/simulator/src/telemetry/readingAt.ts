@@ -5,13 +5,15 @@ import { activeFaults, intoFaultMs, type Scenario } from '../scenarios/scenario.
 import type { Plan, SensorReading } from './plan.ts';
 
 const minute = 60_000;
+/** The noise advances one step per 5 s of event time, whatever the interval, so back-filled history looks like live data. */
+const noiseStepMs = 5000;
 
 /** What `sensor` measures at `tick`, faults included; null while a fault keeps it silent. */
 export function readingAt(plan: Plan, sensor: VirtualSensor, tick: number): SensorReading | null {
   const elapsedMs = tick * plan.intervalMs;
   const faults = activeFaults(plan.scenario, sensor.code, elapsedMs);
   if (faults.some((fault) => fault.kind === 'silence' || fault.kind === 'late-batch')) return null;
-  return measure(plan.scenario, sensor, tick, elapsedMs, plan.originMs + elapsedMs, faults);
+  return measure(plan.scenario, sensor, tick >= 0 ? tick + 1 : null, elapsedMs, plan.originMs + elapsedMs, faults);
 }
 
 /** The measurement alone, ignoring silence: what a buffering sensor recorded while offline. */
@@ -20,7 +22,7 @@ export function measuredAt(plan: Plan, sensor: VirtualSensor, tick: number): Sen
   return measure(
     plan.scenario,
     sensor,
-    tick,
+    tick >= 0 ? tick + 1 : null,
     elapsedMs,
     plan.originMs + elapsedMs,
     activeFaults(plan.scenario, sensor.code, elapsedMs),
@@ -30,13 +32,14 @@ export function measuredAt(plan: Plan, sensor: VirtualSensor, tick: number): Sen
 function measure(
   scenario: Scenario,
   sensor: VirtualSensor,
-  tick: number,
+  seq: number | null,
   elapsedMs: number,
   atMs: number,
   faults: ReturnType<typeof activeFaults>,
 ): SensorReading {
   const { thermal } = sensor;
-  let temperatureC = thermal.setpointC + thermal.swingC * noise(sensor.code, tick);
+  const step = elapsedMs / noiseStepMs;
+  let temperatureC = thermal.setpointC + thermal.swingC * noise(sensor.code, step);
   let humidityBumpPct = 0;
   for (const fault of faults) {
     const into = intoFaultMs(scenario, fault, elapsedMs);
@@ -50,8 +53,8 @@ function measure(
     }
   }
   const humidityPct = sensor.humidity
-    ? sensor.humidity.setpointPct + sensor.humidity.swingPct * noise(`${sensor.code}/rh`, tick) + humidityBumpPct
+    ? sensor.humidity.setpointPct + sensor.humidity.swingPct * noise(`${sensor.code}/rh`, step) + humidityBumpPct
     : null;
   const { location, status } = positionAt(sensor.placement, elapsedMs);
-  return { code: sensor.code, entity: sensor.entity, atMs, seq: tick + 1, temperatureC, humidityPct, location, status };
+  return { code: sensor.code, entity: sensor.entity, atMs, seq, temperatureC, humidityPct, location, status };
 }

@@ -10,6 +10,6 @@ export function toPayload(reading: SensorReading): TelemetryPayload {
     timestamp: new Date(reading.atMs).toISOString(),
     geolocation: `${reading.location.lat.toFixed(4)},${reading.location.lng.toFixed(4)}`,
     status: reading.status,
-    seq: reading.seq,
+    ...(reading.seq === null ? {} : { seq: reading.seq }),
   };
 }

@@ -15,7 +15,12 @@ export function decodeCursor<T extends 'string' | 'number'>(
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     const key = (parsed as { k?: unknown } | null)?.k;
-    if (typeof key === type) return key as T extends 'string' ? string : number;
+    // Only keys this service could have issued: a row id Postgres can hold, a code without NUL characters.
+    const issued =
+      typeof key === 'number'
+        ? Number.isSafeInteger(key) && key >= 0
+        : typeof key === 'string' && key.length <= 256 && !key.includes('\u0000');
+    if (typeof key === type && issued) return key as T extends 'string' ? string : number;
   } catch {}
   throw badUserInput('after', 'Malformed cursor: pass an endCursor or edge cursor from a previous page');
 }

@@ -1,4 +1,3 @@
-import { requireRole } from '@bst/subgraph-kit';
 import type { CoreContext } from '../context.ts';
 import type { AuditLogFilter } from '../repositories/AuditLogRepository.ts';
 import type { ContainerFilter } from '../repositories/ContainerRepository.ts';
@@ -18,57 +17,44 @@ interface PageArgs<F> {
 
 export const Query = {
   container(_: unknown, args: KeyArgs, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.loaders.container.load(entityKey(args));
   },
   containers(_: unknown, args: PageArgs<ContainerFilter>, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.repos.containers.list(args);
   },
   sample(_: unknown, args: KeyArgs, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.loaders.sample.load(entityKey(args));
   },
   samples(_: unknown, args: PageArgs<SampleFilter>, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.repos.samples.list(args);
   },
   shipment(_: unknown, args: { id?: string | null; reference?: string | null }, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.loaders.shipment.load(entityKey({ id: args.id, code: args.reference }, 'reference'));
   },
   shipments(_: unknown, args: PageArgs<ShipmentFilter>, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.repos.shipments.list(args);
   },
   site(_: unknown, args: KeyArgs, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.loaders.site.load(entityKey(args));
   },
   sites(_: unknown, __: unknown, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.repos.sites.list();
   },
   async storageProfile(_: unknown, args: { id?: string | null; name?: string | null }, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     if (args.id) return ctx.loaders.storageProfile.load(args.id);
     if (args.name) return (await ctx.repos.storageProfiles.findByName(args.name)) ?? null;
     return null;
   },
   storageProfiles(_: unknown, __: unknown, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.repos.storageProfiles.list();
   },
   auditLog(_: unknown, args: PageArgs<AuditLogFilter>, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.repos.auditLog.list(args);
   },
   catalogVersion(_: unknown, __: unknown, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.repos.catalog.version();
   },
   monitoringCatalog(_: unknown, __: unknown, ctx: CoreContext) {
-    requireRole(ctx, 'viewer');
     return ctx.repos.catalog.snapshot();
   },
 };

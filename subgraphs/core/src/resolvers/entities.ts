@@ -1,4 +1,3 @@
-import { requireRole } from '@bst/subgraph-kit';
 import type { CoreContext } from '../context.ts';
 import type { AuditEntryRow, ContainerRow, SampleRow, ShipmentRow, SiteRow } from '../db/schema.ts';
 import { custodyIntervals } from '../domain/custodyIntervals.ts';
@@ -11,7 +10,6 @@ function resolveReference<T>(
   load: (ctx: CoreContext) => (key: NonNullable<ReturnType<typeof representationKey>>) => Promise<T>,
 ) {
   return (ref: Ref, ctx: CoreContext) => {
-    requireRole(ctx, 'viewer');
     const key = representationKey(ref);
     return key ? load(ctx)(key) : null;
   };
@@ -47,10 +45,7 @@ export const Site = {
 };
 
 export const StorageProfile = {
-  __resolveReference: (ref: { id: string }, ctx: CoreContext) => {
-    requireRole(ctx, 'viewer');
-    return ctx.loaders.storageProfile.load(ref.id);
-  },
+  __resolveReference: (ref: { id: string }, ctx: CoreContext) => ctx.loaders.storageProfile.load(ref.id),
 };
 
 export const Shipment = {

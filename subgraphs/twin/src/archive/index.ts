@@ -8,10 +8,12 @@ export {
 } from './ArchiveRepository.ts';
 export {
   type ArchiveConfig,
-  archiveConfigFromEnv,
-  archiverSettingsFromEnv,
+  type ArchiverConfig,
+  archiveConfig,
+  archiveVariables,
+  configFromEnv as archiverConfigFromEnv,
   retentionMsOf,
-} from './archiveConfigFromEnv.ts';
+} from './configFromEnv.ts';
 export { createHistory, type History, type HistoryPageQuery, type HistoryRange } from './createHistory.ts';
 export {
   type ArchiveDatabase,

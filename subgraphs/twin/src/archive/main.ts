@@ -1,37 +1,29 @@
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
-import { gatewaySecretFromEnv } from '@bst/identity';
+import { configOrExit } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
-import { sql } from 'drizzle-orm';
 import { coreCatalogSource } from '../bridge/index.ts';
-import { openTwinStore, twinStoreConfigFromEnv } from '../store/index.ts';
+import { openTwinStore } from '../store/index.ts';
 import { ArchiveRepository } from './ArchiveRepository.ts';
-import { archiveConfigFromEnv, archiverSettingsFromEnv, retentionMsOf } from './archiveConfigFromEnv.ts';
+import { configFromEnv, retentionMsOf } from './configFromEnv.ts';
 import { openArchiveDatabase } from './db/openArchiveDatabase.ts';
 import { createArchiveMetrics } from './metrics.ts';
 import { type ArchiveService, startArchiveService } from './startArchiveService.ts';
 
-const env = process.env;
-const config = archiveConfigFromEnv(env);
-if (!config) throw new Error('ARCHIVE_DATABASE_URL: required by the archiver (a postgres:// URL)');
-const settings = archiverSettingsFromEnv(env);
-// REDIS_URL or REDIS_CLUSTER_NODES, TWIN_STORE_*: see store/README.md.
-const store = await openTwinStore(twinStoreConfigFromEnv(env, { redisUrl: 'redis://127.0.0.1:6379' }));
-const database = await openArchiveDatabase({ url: config.url });
-const archive = new ArchiveRepository(database, { retentionMs: retentionMsOf(config) });
+const config = configOrExit(() => configFromEnv());
+const store = await openTwinStore(config.store);
+const database = await openArchiveDatabase({ url: config.archive.url });
+const archive = new ArchiveRepository(database, { retentionMs: retentionMsOf(config.archive) });
 let service: ArchiveService | null = null;
 const metrics = createArchiveMetrics(store, () => service?.archiver ?? null);
 service = await startArchiveService({
   store,
   archive,
-  catalogSource: coreCatalogSource({
-    url: env.CORE_GRAPH_URL ?? 'http://127.0.0.1:4001/graphql',
-    secret: gatewaySecretFromEnv(),
-  }),
-  consumer: settings.consumer ?? `archiver-${hostname()}`,
-  batchSize: settings.batchSize,
-  idleMs: settings.idleMs,
-  claimIdleMs: settings.claimIdleMs,
+  catalogSource: coreCatalogSource({ url: config.coreGraphUrl, secret: config.trust.secret }),
+  consumer: config.consumer ?? `archiver-${hostname()}`,
+  batchSize: config.batchSize,
+  idleMs: config.idleMs,
+  claimIdleMs: config.claimIdleMs,
   onBatch: metrics.observeBatch,
 });
 
@@ -52,7 +44,7 @@ const health = createServer(async (request, response) => {
     return;
   }
   try {
-    const [lag] = await Promise.all([store.outbox.lag(), database.db.execute(sql`select 1`)]);
+    const [lag] = await Promise.all([store.outbox.lag(), archive.ping()]);
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ status: 'ok', lag, ...service?.archiver.stats() }));
   } catch (error) {
@@ -60,7 +52,7 @@ const health = createServer(async (request, response) => {
     response.end(JSON.stringify({ status: 'unavailable', error: error instanceof Error ? error.message : 'error' }));
   }
 });
-health.listen(settings.healthPort, env.HOST ?? '0.0.0.0');
+health.listen(config.healthPort, config.host);
 console.log(
   JSON.stringify({
     service: 'twin-archiver',

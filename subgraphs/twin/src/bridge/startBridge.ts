@@ -7,8 +7,9 @@ import type { CatalogSource } from './catalog/coreCatalogSource.ts';
 import { type CatalogFollower, followCatalog } from './catalog/followCatalog.ts';
 import { acknowledgeInOrder } from './delivery/acknowledgeInOrder.ts';
 import { handleDeviceMessage } from './handlers/index.ts';
-import type { IngestContext } from './ingest/ingestReading.ts';
+import { createGroupCommit, type GroupCommitStats, type IngestContext } from './ingest/createGroupCommit.ts';
 import { createMonitorCache } from './ingest/monitorCache.ts';
+import { replayFrom } from './ingest/replayVeryLate.ts';
 import { startScheduler } from './scheduler/startScheduler.ts';
 
 export interface BridgeOptions {
@@ -34,6 +35,13 @@ export interface BridgeOptions {
    * the embedded aedes broker, with the same persistent session (clean: false) and QoS 1 acknowledgements.
    */
   protocolVersion?: 4 | 5;
+  /**
+   * MQTT 5 receive maximum: how many unacknowledged messages the broker may have out to this instance. It bounds the
+   * messages in hand, so it must cover the batches being committed and the one forming (default 1000).
+   */
+  receiveMaximum?: number;
+  /** Group commit: readings per batch (default 256) and batches committed at once (default 2); see README. */
+  groupCommit?: { maxBatch?: number; maxInFlight?: number };
   /** Scheduler interval; false = this instance does not tick (another one does). */
   schedulerIntervalMs?: number | false;
   onError?: (error: unknown) => void;
@@ -44,6 +52,10 @@ export interface Bridge {
   catalog: CatalogFollower;
   /** MQTT messages this instance has stored and acknowledged. */
   messagesHandled(): number;
+  /** Retained copies the broker replayed at subscribe time: acknowledged, never stored again as new readings. */
+  retainedIgnored(): number;
+  /** Batches and readings the group commit has sent so far. */
+  commitStats(): GroupCommitStats;
   /** Whether the MQTT connection is up right now (the health check reads it). */
   connected(): boolean;
   /** Stops, lets the messages in hand be stored and acknowledged, then disconnects (the session is kept). */
@@ -69,19 +81,27 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
   const monitors = createMonitorCache();
   const archive = options.archive ?? null;
-  const context: IngestContext = {
+  const commits = createGroupCommit({
     store: options.store,
     catalog: () => catalog.current(),
     monitors,
-    archive,
-    history: createHistory(options.store, archive),
-    onReplayError: (entity, reading, error) =>
+    onError,
+    replay: replayFrom(options.store, createHistory(options.store, archive), archive, (entity, reading, error) =>
       onError(new Error(`very late reading of ${entity.code} at ${reading.at} kept in history only: ${error.message}`)),
-  };
+    ),
+    ...options.groupCommit,
+  });
+  const context: IngestContext = { store: options.store, ingest: commits.ingest };
   let stopping = false;
   let handled = 0;
+  let retainedIgnored = 0;
 
   async function store(packet: IPublishPacket): Promise<void> {
+    // A retained copy is a replay of what the broker last kept, not a new reading: its live delivery was stored.
+    if (packet.retain) {
+      retainedIgnored++;
+      return;
+    }
     const receivedAt = Date.now();
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     for (let attempt = 0; ; attempt++) {
@@ -90,7 +110,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         handled++;
         return;
       } catch (error) {
-        // The store is unreachable or failing: keep the message unacknowledged and retry; on stop it is redelivered.
+        // A dead letter could not be stored (readings are retried by the group commit): keep the message
+        // unacknowledged and retry; on stop it is redelivered.
         onError(error);
         if (stopping) throw error;
         await new Promise((resolve) => setTimeout(resolve, retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)]));
@@ -106,8 +127,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ...(protocolVersion === 5
       ? {
           protocolVersion,
-          // receiveMaximum bounds the messages in hand (and the acks owed) at any moment.
-          properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? 7 * 24 * 3600, receiveMaximum: 100 },
+          properties: {
+            sessionExpiryInterval: options.sessionExpirySeconds ?? 7 * 24 * 3600,
+            receiveMaximum: options.receiveMaximum ?? 1000,
+          },
         }
       : { protocolVersion }),
     reconnectPeriod: 1000,
@@ -123,7 +146,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       client.once('connect', () => resolve());
       client.once('error', reject);
     });
-    await client.subscribeAsync(subscription, { qos: 1 });
+    // MQTT 5: the broker does not send retained messages at all (rh 2); 3.1.1 brokers do, and they are skipped.
+    await client.subscribeAsync(subscription, { qos: 1, ...(protocolVersion === 5 ? { rh: 2 } : {}) });
   } catch (error) {
     // A bridge that could not start leaves no poller or reconnect loop behind.
     catalog.stop();
@@ -146,11 +170,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     clientId,
     catalog,
     messagesHandled: () => handled,
+    retainedIgnored: () => retainedIgnored,
+    commitStats: () => commits.stats(),
     connected: () => client.connected,
     async stop() {
       stopping = true;
       catalog.stop();
       await scheduler?.stop();
+      commits.close();
       await delivery.drain();
       await client.endAsync(false);
     },

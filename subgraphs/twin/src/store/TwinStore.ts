@@ -142,6 +142,12 @@ export interface UnregisteredEntity extends EntityRef {
   readings: number;
 }
 
+/** One page of unregistered codes, most recently seen first: `first` of them after the entry a previous page ended with. */
+export interface UnregisteredPage {
+  first: number;
+  after?: EntityRef & { lastSeenAt: number };
+}
+
 export interface MonitoringBinding extends EntityRef {
   profileId: string | null;
 }
@@ -319,8 +325,8 @@ export interface TwinStore {
   ingestStats(): Promise<IngestStats>;
   /** Newest first. */
   deadLetters(first?: number): Promise<DeadLetter[]>;
-  /** Most recently seen first. */
-  unregistered(): Promise<UnregisteredEntity[]>;
+  /** Most recently seen first (ties by entity key, descending); all of them, or one page. */
+  unregistered(page?: UnregisteredPage): Promise<UnregisteredEntity[]>;
 
   /** The cursor of "now": following from it gives only events committed later. */
   alertStreamCursor(): Promise<string>;

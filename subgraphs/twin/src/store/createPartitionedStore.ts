@@ -282,11 +282,22 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
       return backend.deadLetters(first);
     },
 
-    async unregistered() {
+    async unregistered(page) {
       await ready();
-      return (await Promise.all(all.map((p) => backend.unregistered(p))))
+      // Most recently seen first, ties by entity key descending, so a page boundary between equal times is stable.
+      const newestFirst = (await Promise.all(all.map((p) => backend.unregistered(p))))
         .flat()
-        .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+        .map((seen) => ({ seen, key: entityKey(seen) }))
+        .sort((a, b) => b.seen.lastSeenAt - a.seen.lastSeenAt || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+      const after = page?.after;
+      const afterKey = after ? entityKey(after) : '';
+      const rest = after
+        ? newestFirst.filter(
+            ({ seen, key }) =>
+              seen.lastSeenAt < after.lastSeenAt || (seen.lastSeenAt === after.lastSeenAt && key < afterKey),
+          )
+        : newestFirst;
+      return rest.slice(0, page?.first ?? rest.length).map(({ seen }) => seen);
     },
 
     async alertStreamCursor() {

@@ -15,4 +15,4 @@ export {
 } from './redis/connectRedis.ts';
 export { createRedisTwinStore, type RedisTwinStoreOptions } from './redis/createTwinStore.ts';
 export * from './TwinStore.ts';
-export { twinStoreConfigFromEnv } from './twinStoreConfigFromEnv.ts';
+export { twinStoreConfig, twinStoreConfigFromEnv, twinStoreVariables } from './twinStoreConfigFromEnv.ts';

@@ -1,52 +1,75 @@
+import { defineConfig, loadConfig, oneOf, optionalInteger, text } from '@bst/service-kit';
+import { z } from 'zod';
 import type { TwinStoreConfig } from './openTwinStore.ts';
 import { maxPartitions } from './partitioning.ts';
-import { parseRedisNodes } from './redis/connectRedis.ts';
+import { parseRedisNodes, type RedisNode } from './redis/connectRedis.ts';
 
-function positive(env: NodeJS.ProcessEnv, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const value = env[name];
-  if (value === undefined || value === '') return undefined;
-  const parsed = Number(value);
-  if (!(parsed > 0) || parsed > max) throw new Error(`${name} must be a positive number up to ${max}, got "${value}"`);
-  return parsed;
-}
+const redisUrl = z
+  .string()
+  .refine((raw) => /^rediss?:\/\/./.test(raw), { message: 'must be a redis:// or rediss:// URL' });
+
+const clusterNodes = z.string().transform((raw, ctx): RedisNode[] => {
+  try {
+    return parseRedisNodes(raw);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error), input: raw });
+    return z.NEVER;
+  }
+});
 
 /**
- * The store's settings from the environment: REDIS_CLUSTER_NODES (host:port,…) or REDIS_URL, else `fallback.redisUrl`,
- * else the memory store (kept in `fallback.dataDir` when given); TWIN_STORE_PREFIX, TWIN_STORE_PARTITIONS,
- * TWIN_HOT_WINDOW_HOURS, TWIN_HISTORY_MAX_READINGS, TWIN_ALERT_STREAM_HOURS, TWIN_ALERT_STREAM_MAX_LENGTH,
- * TWIN_OUTBOX=off. Throws naming the variable that is malformed.
+ * The twin store's variables, one zod schema each, for every service that opens the store (twin subgraph, bridge,
+ * archiver): REDIS_CLUSTER_NODES (host:port,…) or REDIS_URL; TWIN_STORE_PREFIX, TWIN_STORE_PARTITIONS,
+ * TWIN_HOT_WINDOW_HOURS, TWIN_HISTORY_MAX_READINGS, TWIN_ALERT_STREAM_HOURS, TWIN_ALERT_STREAM_MAX_LENGTH, TWIN_OUTBOX.
  */
+export const twinStoreVariables = {
+  REDIS_URL: redisUrl.optional(),
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  TWIN_STORE_PREFIX: text().optional(),
+  TWIN_STORE_PARTITIONS: optionalInteger({ min: 1, max: maxPartitions }),
+  TWIN_HOT_WINDOW_HOURS: optionalInteger({ min: 1, max: 24 * 366 }),
+  TWIN_HISTORY_MAX_READINGS: optionalInteger({ min: 1 }),
+  TWIN_ALERT_STREAM_HOURS: optionalInteger({ min: 1, max: 24 * 366 }),
+  TWIN_ALERT_STREAM_MAX_LENGTH: optionalInteger({ min: 1 }),
+  TWIN_OUTBOX: oneOf(['on', 'off'], 'on'),
+};
+
+type TwinStoreEnv = z.output<z.ZodObject<typeof twinStoreVariables>>;
+
+/**
+ * The store from validated variables: a cluster over one Redis, one Redis over `fallback.redisUrl`, else the memory
+ * store (kept in `fallback.dataDir` when given).
+ */
+export function twinStoreConfig(
+  env: TwinStoreEnv,
+  fallback: { redisUrl?: string; dataDir?: string } = {},
+): TwinStoreConfig {
+  const config: TwinStoreConfig = {};
+  const url = env.REDIS_URL ?? fallback.redisUrl;
+  if (env.REDIS_CLUSTER_NODES) config.redis = { clusterNodes: env.REDIS_CLUSTER_NODES };
+  else if (url) config.redis = { url };
+  else if (fallback.dataDir) config.dataDir = fallback.dataDir;
+  if (env.TWIN_STORE_PREFIX) config.prefix = env.TWIN_STORE_PREFIX;
+  if (env.TWIN_STORE_PARTITIONS !== undefined) config.partitions = env.TWIN_STORE_PARTITIONS;
+  config.retention = {
+    ...(env.TWIN_HOT_WINDOW_HOURS === undefined ? {} : { maxAgeMs: env.TWIN_HOT_WINDOW_HOURS * 3600_000 }),
+    ...(env.TWIN_HISTORY_MAX_READINGS === undefined ? {} : { maxReadings: env.TWIN_HISTORY_MAX_READINGS }),
+  };
+  config.alertStream = {
+    ...(env.TWIN_ALERT_STREAM_HOURS === undefined ? {} : { maxAgeMs: env.TWIN_ALERT_STREAM_HOURS * 3600_000 }),
+    ...(env.TWIN_ALERT_STREAM_MAX_LENGTH === undefined ? {} : { maxLength: env.TWIN_ALERT_STREAM_MAX_LENGTH }),
+  };
+  if (env.TWIN_OUTBOX === 'off') config.outbox = false;
+  return config;
+}
+
+/** The store's settings alone (tests, tools); services include `twinStoreVariables` in their own schema. */
 export function twinStoreConfigFromEnv(
   env: NodeJS.ProcessEnv,
   fallback: { redisUrl?: string; dataDir?: string } = {},
 ): TwinStoreConfig {
-  const config: TwinStoreConfig = {};
-  if (env.REDIS_CLUSTER_NODES) config.redis = { clusterNodes: parseRedisNodes(env.REDIS_CLUSTER_NODES) };
-  else if (env.REDIS_URL || fallback.redisUrl) config.redis = { url: (env.REDIS_URL || fallback.redisUrl) as string };
-  else if (fallback.dataDir) config.dataDir = fallback.dataDir;
-  if (env.TWIN_STORE_PREFIX) config.prefix = env.TWIN_STORE_PREFIX;
-  const partitions = positive(env, 'TWIN_STORE_PARTITIONS', maxPartitions);
-  if (partitions !== undefined) {
-    if (!Number.isInteger(partitions)) throw new Error(`TWIN_STORE_PARTITIONS must be an integer, got "${partitions}"`);
-    config.partitions = partitions;
-  }
-  const hotWindowHours = positive(env, 'TWIN_HOT_WINDOW_HOURS');
-  const maxReadings = positive(env, 'TWIN_HISTORY_MAX_READINGS');
-  config.retention = {
-    ...(hotWindowHours === undefined ? {} : { maxAgeMs: hotWindowHours * 3600_000 }),
-    ...(maxReadings === undefined ? {} : { maxReadings: Math.floor(maxReadings) }),
-  };
-  const streamHours = positive(env, 'TWIN_ALERT_STREAM_HOURS');
-  const streamLength = positive(env, 'TWIN_ALERT_STREAM_MAX_LENGTH');
-  config.alertStream = {
-    ...(streamHours === undefined ? {} : { maxAgeMs: streamHours * 3600_000 }),
-    ...(streamLength === undefined ? {} : { maxLength: Math.floor(streamLength) }),
-  };
-  if (env.TWIN_OUTBOX !== undefined && env.TWIN_OUTBOX !== '') {
-    if (env.TWIN_OUTBOX !== 'on' && env.TWIN_OUTBOX !== 'off') {
-      throw new Error(`TWIN_OUTBOX must be "on" or "off", got "${env.TWIN_OUTBOX}"`);
-    }
-    config.outbox = env.TWIN_OUTBOX === 'on';
-  }
-  return config;
+  return loadConfig(
+    defineConfig({ service: 'twin-store', variables: twinStoreVariables, build: (e) => twinStoreConfig(e, fallback) }),
+    env,
+  );
 }

@@ -3,12 +3,14 @@ import type { SubgraphContext } from '@bst/subgraph-kit';
 import DataLoader from 'dataloader';
 import type { ArchiveRepository, ComplianceReader, ComplianceRequest, History } from '../archive/index.ts';
 import type { CatalogView } from '../bridge/index.ts';
-import { type EntityRef, entityKey, type LiveState, type TwinStore } from '../store/index.ts';
+import { type AlertEventRecord, type EntityRef, entityKey, type LiveState, type TwinStore } from '../store/index.ts';
 import type { CatalogReader } from './catalog/createCatalogReader.ts';
 
 export interface TwinContext extends SubgraphContext {
   store: TwinStore;
   catalogReader: CatalogReader;
+  /** An alert's transition log as read for a published event, one read shared by every subscription. */
+  alertLog(event: AlertEventRecord): Promise<AlertEventRecord[]>;
   /** The catalog for this operation (memoised per HTTP request; fresh per event for subscriptions). */
   catalog(): Promise<CatalogView | null>;
   /** Live states batched into one store round trip per request (a gateway fetches many entities at once). */
@@ -25,6 +27,7 @@ export interface TwinContext extends SubgraphContext {
 export interface TwinContextOptions {
   store: TwinStore;
   catalogReader: CatalogReader;
+  alertLog(event: AlertEventRecord): Promise<AlertEventRecord[]>;
   history: History;
   archive: ArchiveRepository | null;
   readCompliance: ComplianceReader | null;
@@ -35,13 +38,14 @@ export interface TwinContextOptions {
 
 export function createTwinContext(
   identity: SubgraphContext['identity'],
-  { store, catalogReader, history, archive, readCompliance, now, memoise }: TwinContextOptions,
+  { store, catalogReader, alertLog, history, archive, readCompliance, now, memoise }: TwinContextOptions,
 ): TwinContext {
   let catalog: Promise<CatalogView | null> | undefined;
   return {
     identity,
     store,
     catalogReader,
+    alertLog,
     now,
     catalog: () => {
       if (!memoise) return catalogReader.view();

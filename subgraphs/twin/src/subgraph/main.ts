@@ -1,31 +1,28 @@
-import { gatewaySecretFromEnv } from '@bst/identity';
+import { configOrExit } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
-import { ArchiveRepository, archiveConfigFromEnv, openArchiveDatabase, retentionMsOf } from '../archive/index.ts';
+import { ArchiveRepository, openArchiveDatabase, retentionMsOf } from '../archive/index.ts';
 import { coreCatalogSource } from '../bridge/index.ts';
-import { openTwinStore, twinStoreConfigFromEnv } from '../store/index.ts';
+import { openTwinStore } from '../store/index.ts';
+import { configFromEnv } from './configFromEnv.ts';
 import { startTwinSubgraph } from './startTwinSubgraph.ts';
 
-const env = process.env;
-const gatewaySecret = gatewaySecretFromEnv();
-// REDIS_URL or REDIS_CLUSTER_NODES, TWIN_STORE_* and TWIN_HOT_WINDOW_HOURS…: see store/README.md.
-const store = await openTwinStore(twinStoreConfigFromEnv(env, { redisUrl: 'redis://127.0.0.1:6379' }));
-// ARCHIVE_DATABASE_URL: history, compliance and records read the durable archive too (else the hot window alone).
-const archiveConfig = archiveConfigFromEnv(env);
-const archiveDatabase = archiveConfig ? await openArchiveDatabase({ url: archiveConfig.url }) : null;
+const config = configOrExit(() => configFromEnv());
+const store = await openTwinStore(config.store);
+// History, compliance and records read the durable archive too (else the hot window alone).
+const archiveDatabase = config.archive ? await openArchiveDatabase({ url: config.archive.url }) : null;
 const archive =
-  archiveConfig && archiveDatabase
-    ? new ArchiveRepository(archiveDatabase, { retentionMs: retentionMsOf(archiveConfig) })
+  config.archive && archiveDatabase
+    ? new ArchiveRepository(archiveDatabase, { retentionMs: retentionMsOf(config.archive) })
     : null;
 const subgraph = await startTwinSubgraph({
   store,
   archive,
-  port: Number(env.PORT ?? 4002),
-  host: env.HOST ?? '0.0.0.0',
-  gatewaySecret,
-  catalogSource: coreCatalogSource({
-    url: env.CORE_GRAPH_URL ?? 'http://127.0.0.1:4001/graphql',
-    secret: gatewaySecret,
-  }),
+  port: config.port,
+  host: config.host,
+  gatewaySecret: config.trust.secret,
+  identityMaxAgeSeconds: config.trust.identityMaxAgeSeconds,
+  wsMaxPayloadBytes: config.wsMaxPayloadBytes,
+  catalogSource: coreCatalogSource({ url: config.coreGraphUrl, secret: config.trust.secret }),
 });
 console.log(JSON.stringify({ service: 'twin-subgraph', ready: true, url: subgraph.url, pid: process.pid }));
 

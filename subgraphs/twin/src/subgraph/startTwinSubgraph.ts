@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { gatewaySecretFromEnv } from '@bst/identity';
 import { createSubgraphServer } from '@bst/subgraph-kit';
 import { type ArchiveRepository, createComplianceReader, createHistory } from '../archive/index.ts';
 import type { CatalogSource } from '../bridge/index.ts';
@@ -7,6 +6,7 @@ import type { TwinStore } from '../store/index.ts';
 import { createCatalogReader } from './catalog/createCatalogReader.ts';
 import { createTwinContext, type TwinContext } from './context.ts';
 import { createTwinSchema } from './createTwinSchema.ts';
+import { createAlertLogReader } from './subscriptions/createAlertLogReader.ts';
 import { serveSubscriptions } from './subscriptions/serveSubscriptions.ts';
 
 export interface TwinSubgraphOptions {
@@ -20,7 +20,12 @@ export interface TwinSubgraphOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  gatewaySecret?: string;
+  /** The secret the gateway seals identities with; there is no default. */
+  gatewaySecret: string;
+  /** A sealed identity older than this is refused (default 60 s). */
+  identityMaxAgeSeconds?: number;
+  /** Largest graphql-ws message accepted (default 256 KiB). */
+  wsMaxPayloadBytes?: number;
   /** Core's catalog, asked when the store holds none (the bridge normally keeps it cached). */
   catalogSource?: CatalogSource;
   catalogTtlSeconds?: number;
@@ -38,7 +43,6 @@ export interface TwinSubgraph {
 }
 
 export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<TwinSubgraph> {
-  const gatewaySecret = options.gatewaySecret ?? gatewaySecretFromEnv();
   const schema = createTwinSchema();
   const catalogReader = createCatalogReader({
     store: options.store,
@@ -51,16 +55,19 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
   const settings = {
     store: options.store,
     catalogReader,
+    alertLog: createAlertLogReader(options.store),
     history,
     archive,
     readCompliance,
     now: options.now ?? Date.now,
   };
   const server = await createSubgraphServer<TwinContext>({
+    name: 'twin',
     schema,
     port: options.port ?? 0,
     ...(options.host ? { host: options.host } : {}),
-    gatewaySecret,
+    gatewaySecret: options.gatewaySecret,
+    ...(options.identityMaxAgeSeconds === undefined ? {} : { identityMaxAgeSeconds: options.identityMaxAgeSeconds }),
     context: ({ identity }) => createTwinContext(identity, { ...settings, memoise: true }),
     health: async () => {
       await Promise.all([options.store.ingestStats(), archive?.ping()]);
@@ -69,7 +76,8 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
   const subscriptions = serveSubscriptions({
     httpServer: server.httpServer,
     schema,
-    gatewaySecret,
+    identitySeal: server.identitySeal,
+    maxPayloadBytes: options.wsMaxPayloadBytes ?? 256 * 1024,
     context: (identity) => createTwinContext(identity, { ...settings, memoise: false }),
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
   });

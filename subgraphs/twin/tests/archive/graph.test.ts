@@ -36,7 +36,7 @@ describe('the twin graph over the archive', () => {
   let subgraph: TwinSubgraph;
   const series = threeDays();
   const query = async <T>(text: string, variables: Record<string, unknown> = {}, role: Role = 'viewer') => {
-    const identity = sealIdentity({ subject: `test-${role}`, roles: [role] } satisfies Identity, secret);
+    const identity = await sealIdentity({ subject: `test-${role}`, roles: [role] } satisfies Identity, secret);
     const { body } = await postToSubgraph(subgraph.url, { query: text, variables }, identity);
     return body as Answer<T>;
   };

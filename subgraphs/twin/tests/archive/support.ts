@@ -1,8 +1,13 @@
 import type { StorageProfile } from '@bst/coldchain';
 import { createTestDatabase, type TestDatabase } from '@bst/testing';
-import { type ArchiveDatabase, ArchiveRepository, openArchiveDatabase } from '../../src/archive/index.ts';
-import { catalogView, ingestReading } from '../../src/bridge/index.ts';
-import { createMonitorCache } from '../../src/bridge/ingest/monitorCache.ts';
+import {
+  type ArchiveDatabase,
+  ArchiveRepository,
+  createHistory,
+  openArchiveDatabase,
+} from '../../src/archive/index.ts';
+import { catalogView, createGroupCommit } from '../../src/bridge/index.ts';
+import { replayFrom } from '../../src/bridge/ingest/replayVeryLate.ts';
 import type { EntityRef, MonitoringCatalog, TwinReading, TwinStore } from '../../src/store/index.ts';
 
 export const MINUTE = 60_000;
@@ -39,12 +44,19 @@ export function catalogOf(profile: StorageProfile, entities: EntityRef[]): Monit
   };
 }
 
-/** Readings through the bridge's own ingest path (engine, compare-and-set, one atomic commit each). */
-export function ingestInto(store: TwinStore, catalog: MonitoringCatalog) {
+/** Readings through the bridge's own ingest path: the engine step and the group commit (compare-and-set included). */
+export function ingestInto(store: TwinStore, catalog: MonitoringCatalog, archive: ArchiveRepository | null = null) {
   const view = catalogView(catalog);
-  const context = { store, catalog: () => view, monitors: createMonitorCache() };
+  const commits = createGroupCommit({
+    store,
+    catalog: () => view,
+    replay: replayFrom(store, createHistory(store, archive), archive),
+  });
   return async (entity: EntityRef, readings: readonly TwinReading[]) => {
-    for (const reading of readings) await ingestReading(context, entity, reading);
+    // One entity's readings are committed in the order given, in batches.
+    for (let i = 0; i < readings.length; i += 500) {
+      await Promise.all(readings.slice(i, i + 500).map((reading) => commits.ingest(entity, reading)));
+    }
   };
 }
 

@@ -1,4 +1,3 @@
-import { gatewaySecretFromEnv } from '@bst/identity';
 import { connectMqttDevice, createRedisTestPrefix, services, uniqueName, uniqueTopicPrefix } from '@bst/testing';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
@@ -76,7 +75,7 @@ function malformedMessages(count: number, now: number): Malformed[] {
 
 it('survives 1,000+ malformed messages: each counted and dead-lettered with a reason, every valid reading stored', async () => {
   const redis = createRedisTestPrefix('twin_badinput');
-  const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+  const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
   const core = await startStubCore(catalogFor(['BOX-0001', 'BOX-0002']));
   cleanups.push(
     () => redis.cleanup(),
@@ -87,7 +86,7 @@ it('survives 1,000+ malformed messages: each counted and dead-lettered with a re
   const bridge = await startBridge({
     mqttUrl: services.mqttUrl,
     store,
-    catalogSource: coreCatalogSource({ url: core.url, secret: gatewaySecretFromEnv() }),
+    catalogSource: coreCatalogSource({ url: core.url, secret: core.secret }),
     topicPrefix,
     clientId: uniqueName('bridge'),
   });

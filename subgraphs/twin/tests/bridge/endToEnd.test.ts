@@ -1,4 +1,3 @@
-import { gatewaySecretFromEnv } from '@bst/identity';
 import { connectMqttDevice, createRedisTestPrefix, services, uniqueName, uniqueTopicPrefix } from '@bst/testing';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,12 +17,12 @@ describe('the bridge, end to end on real Mosquitto and Redis', () => {
 
   beforeAll(async () => {
     core = await startStubCore(catalogFor(['BOX-0001', 'BOX-0002', 'BOX-0003', 'SAMPLE-0001']));
-    store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+    store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
     await store.subscribeAlertEvents((event) => alertEvents.push(event));
     bridge = await startBridge({
       mqttUrl: services.mqttUrl,
       store,
-      catalogSource: coreCatalogSource({ url: core.url, secret: gatewaySecretFromEnv() }),
+      catalogSource: coreCatalogSource({ url: core.url, secret: core.secret }),
       topicPrefix,
       clientId: uniqueName('bridge'),
       catalogPollMs: 200,

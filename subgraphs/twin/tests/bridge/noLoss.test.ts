@@ -1,13 +1,13 @@
 import { connectMqttDevice, createRedisTestPrefix, services, uniqueName, uniqueTopicPrefix } from '@bst/testing';
 import { afterAll, expect, it } from 'vitest';
 import { createRedisTwinStore } from '../../src/store/index.ts';
-import { killBridge, spawnBridge } from '../support/bridgeProcess.ts';
+import { killBridge, redisEnv, spawnBridge } from '../support/bridgeProcess.ts';
 import { comparable, expectedAlerts, readingStream } from '../support/readingStream.ts';
 import { catalogFor, refrigerated, startStubCore } from '../support/stubCore.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const redis = createRedisTestPrefix('twin_noloss');
-const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
 const children: Awaited<ReturnType<typeof spawnBridge>>[] = [];
 
 afterAll(async () => {
@@ -30,7 +30,7 @@ it('loses nothing and duplicates nothing, not even an alert, when the bridge is 
   const topicPrefix = uniqueTopicPrefix('twin_noloss');
   const env = {
     MQTT_URL: services.mqttUrl,
-    REDIS_URL: redis.url,
+    ...redisEnv(redis.target),
     CORE_GRAPH_URL: core.url,
     MQTT_TOPIC_PREFIX: topicPrefix,
     TWIN_STORE_PREFIX: redis.prefix,

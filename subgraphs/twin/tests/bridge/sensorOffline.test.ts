@@ -1,4 +1,3 @@
-import { gatewaySecretFromEnv } from '@bst/identity';
 import { connectMqttDevice, createRedisTestPrefix, services, uniqueName, uniqueTopicPrefix } from '@bst/testing';
 import { afterAll, expect, it } from 'vitest';
 import { coreCatalogSource, startBridge } from '../../src/bridge/index.ts';
@@ -13,7 +12,7 @@ afterAll(async () => {
 
 it('raises SENSOR_OFFLINE by silence exactly once across three bridge instances, and clears it on the next reading', async () => {
   const redis = createRedisTestPrefix('twin_offline');
-  const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+  const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
   const core = await startStubCore(catalogFor(['BOX-0001'], { ...refrigerated, staleAfterSeconds: 1 }));
   cleanups.push(
     () => redis.cleanup(),
@@ -26,7 +25,7 @@ it('raises SENSOR_OFFLINE by silence exactly once across three bridge instances,
     const bridge = await startBridge({
       mqttUrl: services.mqttUrl,
       store,
-      catalogSource: coreCatalogSource({ url: core.url, secret: gatewaySecretFromEnv() }),
+      catalogSource: coreCatalogSource({ url: core.url, secret: core.secret }),
       topicPrefix,
       group,
       clientId: uniqueName(`bridge${i}`),

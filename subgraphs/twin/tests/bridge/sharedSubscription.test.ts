@@ -1,4 +1,3 @@
-import { gatewaySecretFromEnv } from '@bst/identity';
 import { connectMqttDevice, createRedisTestPrefix, services, uniqueName, uniqueTopicPrefix } from '@bst/testing';
 import { afterAll, expect, it } from 'vitest';
 import { type Bridge, coreCatalogSource, startBridge } from '../../src/bridge/index.ts';
@@ -56,7 +55,7 @@ function deviceUploads(stream: StreamReading[]): Upload[][] {
 /** Runs the stream through `instances` bridges sharing one subscription and returns what the store ends up with. */
 async function runThrough(core: StubCore, instances: number, stream: StreamReading[]) {
   const redis = createRedisTestPrefix('twin_shared');
-  const store: TwinStore = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+  const store: TwinStore = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
   cleanups.push(
     () => redis.cleanup(),
     () => store.close(),
@@ -68,7 +67,7 @@ async function runThrough(core: StubCore, instances: number, stream: StreamReadi
     const bridge = await startBridge({
       mqttUrl: services.mqttUrl,
       store,
-      catalogSource: coreCatalogSource({ url: core.url, secret: gatewaySecretFromEnv() }),
+      catalogSource: coreCatalogSource({ url: core.url, secret: core.secret }),
       topicPrefix,
       group,
       clientId: uniqueName(`bridge${i}`),

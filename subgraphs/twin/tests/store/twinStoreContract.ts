@@ -242,6 +242,26 @@ export function describeTwinStoreContract(harness: ContractHarness) {
       expect(await store.ingestStats()).toMatchObject({ accepted: 2, unregistered: 2 });
     });
 
+    it('pages unregistered codes, most recently seen first, ties in key order, none twice', async () => {
+      const codes = ['BOX-U1', 'BOX-U2', 'BOX-U3', 'BOX-U4', 'BOX-U5'];
+      // BOX-U2 and BOX-U3 are last seen in the same millisecond: the page boundary falls between them.
+      const seenAt = [t0, t0 + 1000, t0 + 1000, t0 + 2000, t0 + 3000];
+      for (const [i, code] of codes.entries()) {
+        await store.commitReading(plain({ entityType: 'CONTAINER', code }, reading(seenAt[i]!), false));
+      }
+      const all = (await store.unregistered()).map((u) => u.code);
+      expect(all).toEqual(['BOX-U5', 'BOX-U4', 'BOX-U3', 'BOX-U2', 'BOX-U1']);
+      const pages: string[][] = [];
+      let after: Awaited<ReturnType<TwinStore['unregistered']>>[number] | undefined;
+      for (;;) {
+        const page = await store.unregistered({ first: 2, ...(after ? { after } : {}) });
+        if (page.length === 0) break;
+        pages.push(page.map((u) => u.code));
+        after = page.at(-1);
+      }
+      expect(pages).toEqual([['BOX-U5', 'BOX-U4'], ['BOX-U3', 'BOX-U2'], ['BOX-U1']]);
+    });
+
     it('dead-letters rejected messages with their reason, newest first, payload truncated', async () => {
       await store.recordRejection(
         { reason: 'bad_json', detail: 'Unexpected token', topic: 'bio_supply/telemetry/box/B', receivedAt: t0 },

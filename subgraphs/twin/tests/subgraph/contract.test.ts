@@ -1,6 +1,5 @@
-import { services, subgraphContract, uniqueName } from '@bst/testing';
-import { catalogView, handleDeviceMessage } from '../../src/bridge/index.ts';
-import { createMonitorCache } from '../../src/bridge/ingest/monitorCache.ts';
+import { createRedisTestPrefix, subgraphContract } from '@bst/testing';
+import { catalogView, createGroupCommit, handleDeviceMessage } from '../../src/bridge/index.ts';
 import { createRedisTwinStore } from '../../src/store/index.ts';
 import { startTwinSubgraph } from '../../src/subgraph/index.ts';
 import { secret } from './support.ts';
@@ -9,9 +8,10 @@ subgraphContract({
   name: 'twin',
   secret,
   async start() {
-    const store = createRedisTwinStore({ redis: services.redisUrl, prefix: uniqueName('twin_contract') });
+    const redis = createRedisTestPrefix('twin_contract');
+    const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
     const catalog = { version: 'v1', profiles: [], bindings: [] };
-    const ingest = { store, catalog: () => catalogView(catalog), monitors: createMonitorCache() };
+    const ingest = { store, ingest: createGroupCommit({ store, catalog: () => catalogView(catalog) }).ingest };
     const payload = Buffer.from(JSON.stringify({ temperature: 4.5, humidity: 50 }));
     await handleDeviceMessage(ingest, 'bio_supply', 'bio_supply/telemetry/box/BOX-0001', payload, Date.now());
     const subgraph = await startTwinSubgraph({ store, gatewaySecret: secret });

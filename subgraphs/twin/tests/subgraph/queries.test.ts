@@ -1,6 +1,8 @@
 import { compliance, exposure } from '@bst/coldchain';
+import { sealIdentity } from '@bst/identity';
+import { postToSubgraph } from '@bst/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iso, MINUTE, reading, startTwinFixture, strictFridge, type TwinFixture } from './support.ts';
+import { iso, MINUTE, reading, secret, startTwinFixture, strictFridge, type TwinFixture } from './support.ts';
 
 const containerQuery = `query ($code: String!, $since: DateTime, $until: DateTime, $last: Int) {
   _entities(representations: [{ __typename: "Container", code: $code }]) {
@@ -217,6 +219,42 @@ describe('the twin subgraph answers from what the bridge stored', () => {
       unregisteredCodes: [{ entityType: 'CONTAINER', code: 'BOX-UNKNOWN', readings: 1 }],
       cacheStats: { catalogVersion: 'v1', profiles: 1, bindings: 5 },
     });
+  });
+
+  it('pages unregistered codes by cursor and refuses a cursor it did not issue', async () => {
+    await twin.publish('bio_supply/telemetry/box/BOX-STRAY', reading(Date.now() - MINUTE, 4));
+    const page = `query ($after: String) { unregisteredCodes(first: 1, after: $after) { code cursor } }`;
+    type Page = { unregisteredCodes: { code: string; cursor: string }[] };
+    const first = await twin.query<Page>(page);
+    expect(first.data?.unregisteredCodes.map((u) => u.code)).toEqual(['BOX-STRAY']);
+    const second = await twin.query<Page>(page, { after: first.data?.unregisteredCodes[0]?.cursor });
+    expect(second.data?.unregisteredCodes.map((u) => u.code)).toEqual(['BOX-UNKNOWN']);
+    const third = await twin.query<Page>(page, { after: second.data?.unregisteredCodes[0]?.cursor });
+    expect(third.data?.unregisteredCodes).toEqual([]);
+    const forged = await twin.query<Page>(page, { after: 'eyJ0IjoxfQ' });
+    expect(forged.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    const tooMany = await twin.query<Page>('{ unregisteredCodes(first: 5000) { code } }');
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
+  it('answers every query to an identity without a role with FORBIDDEN, and reveals nothing', async () => {
+    const nobody = await sealIdentity({ subject: 'nobody', roles: [] }, secret);
+    for (const query of [
+      '{ alerts { id } }',
+      '{ alert(id: "x") { id } }',
+      '{ ingestStats { accepted } }',
+      '{ deadLetters { payload } }',
+      '{ unregisteredCodes { code } }',
+      '{ cacheStats { hits } }',
+    ]) {
+      const { body } = await postToSubgraph(twin.subgraph.url, { query }, nobody);
+      // A nullable field answers null, a non-null one nulls the whole data: either way nothing is revealed.
+      expect(
+        Object.values(body.data ?? {}).every((value) => value === null),
+        query,
+      ).toBe(true);
+      expect(body.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
+    }
   });
 
   it('lists alerts across containers by filter, newest first', async () => {

@@ -1,10 +1,9 @@
-import { GATEWAY_IDENTITY_HEADER } from '@bst/identity';
-import { services } from '@bst/testing';
+import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
+import { type SubscriberCount, subscriberCount } from '@bst/testing';
 import { type Client, createClient } from 'graphql-ws';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { MINUTE, reading, startTwinFixture, type TwinFixture } from './support.ts';
+import { MINUTE, reading, secret, startTwinFixture, type TwinFixture } from './support.ts';
 
 interface Received<T> {
   events: T[];
@@ -47,14 +46,13 @@ function subscribe<T>(client: Client, query: string, variables: Record<string, u
 describe('subscriptions served by the twin subgraph over graphql-ws', () => {
   let twin: TwinFixture;
   let client: Client;
-  let redis: Redis;
+  let subscribers: SubscriberCount;
 
   /** The subgraph subscribes to the store's channel before its first event; waiting for it makes the test deterministic. */
   async function subscribedTo(channel: string) {
     const deadline = Date.now() + 3000;
     for (;;) {
-      const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(count) > 0) return;
+      if ((await subscribers.of(channel)) > 0) return;
       if (Date.now() > deadline) throw new Error(`nobody subscribed to ${channel}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -62,17 +60,17 @@ describe('subscriptions served by the twin subgraph over graphql-ws', () => {
 
   beforeAll(async () => {
     twin = await startTwinFixture({ container: ['BOX-SUB', 'BOX-OTHER'] });
-    redis = new Redis(services.redisUrl);
+    subscribers = subscriberCount(twin.target);
     client = createClient({
       url: twin.subgraph.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       retryAttempts: 0,
-      connectionParams: { [GATEWAY_IDENTITY_HEADER]: twin.identity('viewer') },
+      connectionParams: async () => ({ [GATEWAY_IDENTITY_HEADER]: await twin.identity('viewer') }),
     });
   });
   afterAll(async () => {
     await client?.dispose();
-    redis?.disconnect();
+    subscribers?.close();
     await twin?.stop();
   });
 
@@ -148,5 +146,74 @@ describe('subscriptions served by the twin subgraph over graphql-ws', () => {
     while (received.errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await anonymous.dispose();
     expect((received.errors[0] as { code?: number } | undefined)?.code).toBe(4403);
+  });
+
+  it('reads an alert once per published event, however many subscriptions the event reaches', async () => {
+    const query = `subscription ($filter: AlertFilter) { alertEvents(filter: $filter) { transition alert { id } } }`;
+    const subscriptions = Array.from({ length: 40 }, (_, i) =>
+      subscribe<{ alertEvents: { transition: string } }>(client, query, {
+        // Distinct filters: 40 subscriptions a shared upstream could not fold into one.
+        filter: { containerCodes: ['BOX-OTHER', `BOX-NONE-${i}`] },
+      }),
+    );
+    // Each subscription's latest event has this transition (earlier tests may have left events before).
+    const heard = (transition: string) =>
+      expect
+        .poll(() => subscriptions.every((s) => s.events.at(-1)?.alertEvents.transition === transition), {
+          timeout: 5000,
+        })
+        .toBe(true);
+    await subscribedTo(twin.store.channels.alertEvents);
+    const start = Date.now() - 20_000;
+    // Every subscription hears a first event before counting starts, so none is still on its way in.
+    await twin.publish('bio_supply/telemetry/box/BOX-OTHER', reading(start, 5));
+    await twin.publish('bio_supply/telemetry/box/BOX-OTHER', reading(start + 10_000, 12));
+    await heard('RAISED');
+    const reads = vi.spyOn(twin.store, 'alertEvents');
+    try {
+      await twin.publish('bio_supply/telemetry/box/BOX-OTHER', reading(start + 20_000, 5));
+      await heard('CLEARED');
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+      for (const s of subscriptions) s.stop();
+    }
+  });
+
+  it('closes a socket whose message exceeds the payload limit (1009) before parsing it', async () => {
+    const socket = new WebSocket(twin.subgraph.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(300 * 1024) } }));
+    expect(await closed).toBe(1009);
+  });
+
+  it('refuses a sealed identity replayed after its window (4403)', async () => {
+    const old = await sealIdentity({ subject: 'ana', roles: ['admin'] }, secret, Date.now() - 3600_000);
+    const replayed = createClient({
+      url: twin.subgraph.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { [GATEWAY_IDENTITY_HEADER]: old },
+    });
+    const received = subscribe(replayed, 'subscription { liveState(containerCodes: ["BOX-SUB"]) { containerCode } }');
+    await expect.poll(() => received.errors.length).toBe(1);
+    await replayed.dispose();
+    expect((received.errors[0] as { code?: number } | undefined)?.code).toBe(4403);
+  });
+
+  it('answers a subscriber without a role with FORBIDDEN on its subscription', async () => {
+    const nobody = createClient({
+      url: twin.subgraph.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: async () => ({
+        [GATEWAY_IDENTITY_HEADER]: await sealIdentity({ subject: 'nobody', roles: [] }, secret),
+      }),
+    });
+    const received = subscribe(nobody, 'subscription { liveState(containerCodes: ["BOX-SUB"]) { containerCode } }');
+    await expect.poll(() => received.errors.length).toBe(1);
+    await nobody.dispose();
+    expect(JSON.stringify(received.errors[0])).toContain('FORBIDDEN');
   });
 });

@@ -1,8 +1,7 @@
 import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { type Identity, type Role, sealIdentity } from '@bst/identity';
-import { postToSubgraph, services, uniqueName } from '@bst/testing';
-import { catalogView, handleDeviceMessage } from '../../src/bridge/index.ts';
-import { createMonitorCache } from '../../src/bridge/ingest/monitorCache.ts';
+import { createRedisTestPrefix, postToSubgraph, type RedisTestTarget } from '@bst/testing';
+import { catalogView, createGroupCommit, handleDeviceMessage } from '../../src/bridge/index.ts';
 import { createRedisTwinStore, type MonitoringCatalog, type TwinStore } from '../../src/store/index.ts';
 import { startTwinSubgraph, type TwinSubgraph } from '../../src/subgraph/index.ts';
 
@@ -19,6 +18,8 @@ export interface Answer<T> {
 
 export interface TwinFixture {
   store: TwinStore;
+  /** Where the store lives: one Redis or the cluster of TEST_REDIS_CLUSTER_NODES. */
+  target: RedisTestTarget;
   subgraph: TwinSubgraph;
   catalog: MonitoringCatalog;
   /** POSTs to the subgraph as the gateway would, for a user with this role. */
@@ -29,13 +30,14 @@ export interface TwinFixture {
   ): Promise<Answer<T>>;
   /** A device message through the bridge's own validation and ingest path (no broker needed). */
   publish(topic: string, payload: unknown, receivedAt?: number): Promise<void>;
-  identity(role: Role): string;
+  identity(role: Role): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** A twin subgraph on an ephemeral port over real Redis under a fresh key prefix, its catalog cached as the bridge would. */
 export async function startTwinFixture(bindings: { container?: string[]; sample?: string[] }): Promise<TwinFixture> {
-  const store = createRedisTwinStore({ redis: services.redisUrl, prefix: uniqueName('twin_subgraph') });
+  const redis = createRedisTestPrefix('twin_subgraph');
+  const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
   const catalog: MonitoringCatalog = {
     version: 'v1',
     profiles: [strictFridge],
@@ -51,10 +53,11 @@ export async function startTwinFixture(bindings: { container?: string[]; sample?
   await store.cacheCatalog(catalog, 3600);
   const subgraph = await startTwinSubgraph({ store, gatewaySecret: secret });
   const view = catalogView(catalog);
-  const ingest = { store, catalog: () => view, monitors: createMonitorCache() };
+  const ingest = { store, ingest: createGroupCommit({ store, catalog: () => view }).ingest };
   const identity = (role: Role) => sealIdentity({ subject: `test-${role}`, roles: [role] } satisfies Identity, secret);
   return {
     store,
+    target: redis.target,
     subgraph,
     catalog,
     identity,
@@ -62,7 +65,7 @@ export async function startTwinFixture(bindings: { container?: string[]; sample?
       const { body } = await postToSubgraph(
         subgraph.url,
         { query, ...(variables ? { variables } : {}) },
-        identity(role),
+        await identity(role),
       );
       return body as Answer<T>;
     },

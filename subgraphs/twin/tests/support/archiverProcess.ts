@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stubCoreSecret } from './stubCore.ts';
 
 const twinRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,7 +19,14 @@ export interface ArchiverProcessEnv {
 export async function spawnArchiver(env: ArchiverProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(twinRoot, 'src/archive/main.ts')], {
     cwd: twinRoot,
-    env: { ...process.env, ARCHIVER_HEALTH_PORT: '0', ARCHIVER_IDLE_MS: '20', ...env },
+    // It seals its catalog queries for the stub core with the stub's secret (without one it refuses to start).
+    env: {
+      ...process.env,
+      GATEWAY_SHARED_SECRET: stubCoreSecret,
+      ARCHIVER_HEALTH_PORT: '0',
+      ARCHIVER_IDLE_MS: '20',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

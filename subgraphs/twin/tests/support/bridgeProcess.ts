@@ -1,12 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RedisTestTarget } from '@bst/testing';
+import { stubCoreSecret } from './stubCore.ts';
 
 const twinRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface BridgeProcessEnv {
   MQTT_URL: string;
-  REDIS_URL: string;
+  REDIS_URL?: string;
+  REDIS_CLUSTER_NODES?: string;
   CORE_GRAPH_URL: string;
   MQTT_TOPIC_PREFIX: string;
   TWIN_STORE_PREFIX: string;
@@ -14,11 +17,18 @@ export interface BridgeProcessEnv {
   BRIDGE_GROUP?: string;
 }
 
+/** The store's connection as the bridge reads it from its environment: one Redis or a cluster. */
+export function redisEnv(target: RedisTestTarget): { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string } {
+  if ('url' in target) return { REDIS_URL: target.url };
+  return { REDIS_CLUSTER_NODES: target.clusterNodes.map((node) => `${node.host}:${node.port}`).join(',') };
+}
+
 /** `npm run start:bridge` as a real child process (tsx), resolved once it prints its ready line. */
 export async function spawnBridge(env: BridgeProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(twinRoot, 'src/bridge/main.ts')], {
     cwd: twinRoot,
-    env: { ...process.env, ...env },
+    // A bridge started without its secret (and without AUTH_MODE=dev) refuses to start: it seals for the stub core.
+    env: { ...process.env, GATEWAY_SHARED_SECRET: stubCoreSecret, BRIDGE_HEALTH_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StorageProfile } from '@bst/coldchain';
 import { refrigeratedProfile } from '@bst/coldchain/fixtures';
-import { gatewaySecretFromEnv, openIdentity } from '@bst/identity';
+import { openIdentity } from '@bst/identity';
 import type { MonitoringCatalog } from '../../src/store/index.ts';
 
 export const refrigerated = refrigeratedProfile({
@@ -35,6 +35,9 @@ async function body(request: IncomingMessage): Promise<string> {
  * A real HTTP server that answers the two queries the bridge sends to core (catalogVersion, monitoringCatalog)
  * and, like every subgraph, refuses a request without an identity sealed with the gateway secret.
  */
+/** The gateway secret the stub checks; bridges under test seal with it. */
+export const stubCoreSecret = 'twin-stub-core-secret';
+
 export async function startStubCore(initial: MonitoringCatalog) {
   let catalog = initial;
   let requests = 0;
@@ -42,7 +45,7 @@ export async function startStubCore(initial: MonitoringCatalog) {
     const query = (JSON.parse(await body(request)) as { query: string }).query;
     requests++;
     response.setHeader('content-type', 'application/json');
-    const identity = openIdentity(request.headers['x-bst-identity'] as string | undefined, gatewaySecretFromEnv());
+    const identity = await openIdentity(request.headers['x-bst-identity'] as string | undefined, stubCoreSecret);
     if (!identity) {
       response.end(
         JSON.stringify({ errors: [{ message: 'unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] }),
@@ -58,6 +61,7 @@ export async function startStubCore(initial: MonitoringCatalog) {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    secret: stubCoreSecret,
     setCatalog(next: MonitoringCatalog) {
       catalog = next;
     },

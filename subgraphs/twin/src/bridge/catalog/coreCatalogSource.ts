@@ -1,4 +1,4 @@
-import { sealIdentity } from '@bst/identity';
+import { createIdentitySeal, GATEWAY_IDENTITY_HEADER } from '@bst/identity';
 import { z } from 'zod';
 import type { MonitoringCatalog } from '../../store/index.ts';
 
@@ -50,12 +50,14 @@ export interface CoreCatalogSourceOptions {
 }
 
 export function coreCatalogSource({ url, secret, timeoutMs = 5000 }: CoreCatalogSourceOptions): CatalogSource {
+  const seal = createIdentitySeal(secret);
   async function query(text: string): Promise<Record<string, unknown>> {
     const response = await fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-bst-identity': sealIdentity({ subject: 'twin-bridge', roles: ['viewer'] }, secret),
+        // Sealed per query: core refuses an identity older than its window.
+        [GATEWAY_IDENTITY_HEADER]: await seal.seal({ subject: 'twin-bridge', roles: ['viewer'] }),
       },
       body: JSON.stringify({ query: text }),
       signal: AbortSignal.timeout(timeoutMs),

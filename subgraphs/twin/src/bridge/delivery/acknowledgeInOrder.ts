@@ -3,6 +3,13 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 interface PendingAck {
   messageId: number | undefined;
   stored: boolean;
+  next: PendingAck | null;
+}
+
+/** The acks owed on one connection, oldest first (a linked list: a thousand in flight make `shift()` costly). */
+interface AckQueue {
+  first: PendingAck | null;
+  last: PendingAck | null;
 }
 
 /** MQTT.js skips its own PUBACK when handleMessage calls back with an error; the PUBACK is then ours to send. */
@@ -11,24 +18,26 @@ const acknowledgedLater = new Error('acknowledged after its effects are stored')
 type PacketWriter = { _sendPacket(packet: { cmd: 'puback'; messageId: number; reasonCode: number }): void };
 
 /**
- * Lets one MQTT connection store many messages at once while keeping every promise of QoS 1: messages of one topic
- * (one container or sample) are stored strictly in arrival order, different topics concurrently (so Redis round
- * trips overlap), and PUBACKs go out in arrival order, each only after its message and all earlier ones are stored.
- * MQTT.js has no public manual-ack API, so the PUBACK is written through its packet writer; acks owed on a connection
- * that closed are dropped (message ids are reused after reconnecting) and the broker redelivers those messages.
+ * Lets one MQTT connection store many messages at once while keeping every promise of QoS 1: each message is handed
+ * to `store` as it arrives (which must take it in that order before its first await: the group commit keeps one
+ * entity's readings in arrival order from there), and PUBACKs go out in arrival order, each only after its message
+ * and all earlier ones are stored. MQTT.js has no public manual-ack API, so the PUBACK is written through its packet
+ * writer; acks owed on a connection that closed are dropped (message ids are reused after reconnecting) and the
+ * broker redelivers those messages.
  */
 export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishPacket) => Promise<void>) {
-  let acks: PendingAck[] = [];
-  const chains = new Map<string, Promise<void>>();
+  let acks: AckQueue = { first: null, last: null };
   const inFlight = new Set<Promise<void>>();
 
   client.on('close', () => {
-    acks = [];
+    acks = { first: null, last: null };
   });
 
-  function flush(queue: PendingAck[]): void {
-    while (queue === acks && queue[0]?.stored) {
-      const { messageId } = queue.shift() as PendingAck;
+  function flush(queue: AckQueue): void {
+    while (queue === acks && queue.first?.stored) {
+      const { messageId } = queue.first;
+      queue.first = queue.first.next;
+      if (queue.first === null) queue.last = null;
       if (messageId !== undefined && client.connected) {
         (client as unknown as PacketWriter)._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
       }
@@ -37,12 +46,11 @@ export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishP
 
   client.handleMessage = (packet, callback) => {
     const queue = acks;
-    const pending: PendingAck = { messageId: packet.qos > 0 ? packet.messageId : undefined, stored: false };
-    queue.push(pending);
-    const previous = chains.get(packet.topic) ?? Promise.resolve();
-    const current = previous.then(() => store(packet));
-    chains.set(packet.topic, current);
-    const tracked = current.then(
+    const pending: PendingAck = { messageId: packet.qos > 0 ? packet.messageId : undefined, stored: false, next: null };
+    if (queue.last) queue.last.next = pending;
+    else queue.first = pending;
+    queue.last = pending;
+    const tracked = store(packet).then(
       () => {
         pending.stored = true;
         flush(queue);
@@ -50,10 +58,7 @@ export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishP
       () => {},
     );
     inFlight.add(tracked);
-    void tracked.finally(() => {
-      inFlight.delete(tracked);
-      if (chains.get(packet.topic) === current) chains.delete(packet.topic);
-    });
+    void tracked.finally(() => inFlight.delete(tracked));
     callback(packet.qos > 0 ? acknowledgedLater : undefined);
   };
 

@@ -1,4 +1,4 @@
-import type { IngestContext } from '../ingest/ingestReading.ts';
+import type { IngestContext } from '../ingest/createGroupCommit.ts';
 import { validateMessage } from '../validation/index.ts';
 import { handleTelemetry } from './telemetry.ts';
 import { handleUpdates } from './updates.ts';

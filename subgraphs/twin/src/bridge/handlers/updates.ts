@@ -1,5 +1,5 @@
 import type { TwinReading } from '../../store/index.ts';
-import type { IngestContext } from '../ingest/ingestReading.ts';
+import type { IngestContext } from '../ingest/createGroupCommit.ts';
 import type { DeviceTopic } from '../validation/index.ts';
 import { handleTelemetry } from './telemetry.ts';
 

@@ -1,8 +1,8 @@
 import { applyTick } from '@bst/coldchain';
 import type { EntityRef, TwinStore } from '../../store/index.ts';
 import type { CatalogView } from '../catalog/followCatalog.ts';
-import { toAlertEventRecords } from '../ingest/ingestReading.ts';
 import type { MonitorCache } from '../ingest/monitorCache.ts';
+import { toAlertEventRecords } from '../ingest/toAlertEventRecords.ts';
 import { nextCheckAt } from './nextCheckAt.ts';
 
 export interface SchedulerOptions {

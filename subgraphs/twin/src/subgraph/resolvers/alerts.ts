@@ -1,4 +1,4 @@
-import { badUserInput, conflict, notFound, requireRole } from '@bst/subgraph-kit';
+import { badUserInput, conflict, notFound } from '@bst/subgraph-kit';
 import type { TwinContext } from '../context.ts';
 import { type AlertFilterInput, newestFirst, storeAlertFilters } from './alertFilter.ts';
 import { pageSize } from './arguments.ts';
@@ -23,7 +23,6 @@ export const alertQueries = {
 export const alertMutations = {
   /** The store applies the SPEC §4 lifecycle atomically, so a clear by the bridge and an acknowledgement never race. */
   async acknowledgeAlert(_: unknown, args: { id: string; note?: string | null }, ctx: TwinContext) {
-    requireRole(ctx, 'operator');
     const note = args.note?.trim() || null;
     if (note && note.length > maxNoteLength)
       throw badUserInput('note', `note must be at most ${maxNoteLength} characters`);

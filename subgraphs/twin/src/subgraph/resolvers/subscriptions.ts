@@ -15,7 +15,7 @@ export const subscriptionResolvers = {
       return listen(
         (listener: (event: AlertEventRecord) => void) => ctx.store.subscribeAlertEvents(listener),
         async (event) => {
-          const alert = alertAsOf(await ctx.store.alertEvents(event.alertId), event);
+          const alert = alertAsOf(await ctx.alertLog(event), event);
           if (!matchesAnyFilter(alert, filters)) return undefined;
           return {
             transition: event.transition,
