@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startCoreSubgraph } from '@bst/core';
 import { buildDashboard } from '@bst/dashboard';
@@ -119,6 +120,27 @@ export const devJwtSecret = devSecrets.jwt;
 const repositorySupergraph = fileURLToPath(new URL('../../../schema/supergraph.graphql', import.meta.url));
 
 /**
+ * Whether the embedded archiver should wait: more than `perSecond` readings a second being committed (a burst such as
+ * the simulator's back-fill), or this process's event loop more than half busy since the last look (the gateway
+ * delivering a burst of events). Asked after each of the archiver's pauses, so its own work is not what it sees.
+ */
+function busy(committed: () => number, perSecond = 100): () => boolean {
+  let last = committed();
+  let lastAt = Date.now();
+  let utilization = performance.eventLoopUtilization();
+  return () => {
+    const now = Date.now();
+    const count = committed();
+    const ingesting = ((count - last) * 1000) / Math.max(1, now - lastAt) > perSecond;
+    const loop = performance.eventLoopUtilization(utilization);
+    last = count;
+    lastAt = now;
+    utilization = performance.eventLoopUtilization();
+    return ingesting || loop.utilization > 0.5;
+  };
+}
+
+/**
  * Starts the whole platform in this process: broker, core, twin store, bridge, gateway (serving the dashboard),
  * simulator. A port already taken rejects with PortInUseError, after stopping what had started.
  */
@@ -212,6 +234,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       archive,
       catalogSource,
       consumer: `platform-archiver-${hostname()}`,
+      // PGlite works on this process's thread: short batches, a breath between them, and none while ingest or the
+      // gateway is busy (the simulator's back-fill and its events), so neither waits on the archive; the outbox holds
+      // the backlog meanwhile.
+      ...(options.databaseUrl
+        ? {}
+        : { batchSize: 100, pauseMs: 20, yieldWhile: busy(() => bridge.commitStats().readings) }),
       ...(options.catalogPollMs === undefined ? {} : { catalogPollMs: options.catalogPollMs }),
       onError: (error) => log(`archiver: ${error instanceof Error ? error.message : String(error)}`),
     });

@@ -11,6 +11,8 @@ export interface ArchiveServiceOptions {
   consumer: string;
   batchSize?: number;
   idleMs?: number;
+  pauseMs?: number;
+  yieldWhile?: () => boolean;
   claimIdleMs?: number;
   catalogPollMs?: number;
   /** How often retention runs (partitions ahead, expired months dropped); default hourly. */
@@ -44,6 +46,8 @@ export async function startArchiveService(options: ArchiveServiceOptions): Promi
     onError,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+    ...(options.pauseMs === undefined ? {} : { pauseMs: options.pauseMs }),
+    ...(options.yieldWhile === undefined ? {} : { yieldWhile: options.yieldWhile }),
     ...(options.claimIdleMs === undefined ? {} : { claimIdleMs: options.claimIdleMs }),
     ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
   });

@@ -13,6 +13,17 @@ export interface ArchiverOptions {
   batchSize?: number;
   /** Wait between empty reads. */
   idleMs?: number;
+  /**
+   * Pause after each stored batch (default none). In `npm start` the archive is PGlite, which runs on the process's
+   * own thread: short batches with a pause between them keep ingest and the graph responsive while it catches up.
+   */
+  pauseMs?: number;
+  /**
+   * While this says so (checked before each batch), the archiver waits, up to `yieldAtMostMs` (10 s) at a time: the
+   * embedded platform gives way to a burst of ingest (a back-fill) and archives it right after.
+   */
+  yieldWhile?: () => boolean;
+  yieldAtMostMs?: number;
   /** Entries another archiver has held unacknowledged this long are taken over (it died). */
   claimIdleMs?: number;
   onError?: (error: unknown) => void;
@@ -123,8 +134,14 @@ export function startArchiver(options: ArchiverOptions): Archiver {
     report();
   }
 
+  async function giveWay(): Promise<void> {
+    const until = Date.now() + (options.yieldAtMostMs ?? 10_000);
+    while (!stopping && Date.now() < until && options.yieldWhile?.()) await sleep(100);
+  }
+
   const loop = (async () => {
     while (!stopping) {
+      if (options.yieldWhile) await giveWay();
       let batch: OutboxEntry[];
       try {
         batch = await next();
@@ -138,6 +155,7 @@ export function startArchiver(options: ArchiverOptions): Archiver {
         continue;
       }
       await archiveBatch(batch);
+      if (options.pauseMs) await sleep(options.pauseMs);
     }
   })();
 
