@@ -90,7 +90,7 @@ describe('the review findings, replayed against core, twin and gateway in produc
   it('a Redis error reaches the client as a code and an error id, not as the driver message', async () => {
     const redis = new Redis(services.redisUrl);
     // Dead letters under a key of the wrong type: every read of them fails inside ioredis with WRONGTYPE.
-    await redis.set(`${stack.twinStorePrefix}:dead-letters`, 'not a list');
+    await redis.set(`${stack.twinStorePrefix}:{dead-letters}:list`, 'not a list');
     try {
       const { status, code, text } = await post(
         stack.gateway.url,
@@ -105,7 +105,7 @@ describe('the review findings, replayed against core, twin and gateway in produc
       expect(text).not.toMatch(leaks);
       expect(stack.twin.output()).toContain('WRONGTYPE');
     } finally {
-      await redis.del(`${stack.twinStorePrefix}:dead-letters`);
+      await redis.del(`${stack.twinStorePrefix}:{dead-letters}:list`);
       redis.disconnect();
     }
   });

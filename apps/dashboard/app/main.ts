@@ -204,11 +204,19 @@ function scheduleCompliance(): void {
   compliancePending = window.setTimeout(() => void loadCompliance(), 3000);
 }
 
+let alertsPending: number | undefined;
+
+/** Alert events can come by the hundred (a fleet-wide outage, a history upload): the feed redraws at most 10× a second. */
 function onAlertEvent(event: AlertEvent): void {
   feed.apply(event);
   flashId = event.alert.id;
-  renderAlerts();
-  flashId = undefined;
+  if (alertsPending === undefined) {
+    alertsPending = window.setTimeout(() => {
+      alertsPending = undefined;
+      renderAlerts();
+      flashId = undefined;
+    }, 100);
+  }
   scheduleContainers();
   scheduleCompliance();
 }

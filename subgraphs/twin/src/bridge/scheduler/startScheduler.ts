@@ -1,4 +1,4 @@
-import { applyTick } from '@bst/coldchain';
+import { applyTick, type StorageProfile } from '@bst/coldchain';
 import type { EntityRef, TwinStore } from '../../store/index.ts';
 import type { CatalogView } from '../catalog/followCatalog.ts';
 import type { MonitorCache } from '../ingest/monitorCache.ts';
@@ -22,8 +22,26 @@ async function tick(options: Required<SchedulerOptions>, entity: EntityRef, now:
   const { store } = options;
   const profile = options.catalog().profileOf(entity);
   let record = await store.monitor(entity);
+  const uploadingUntil = profile ? await receivingUntil(store, entity, profile) : null;
   for (;;) {
     if (!record.state) return;
+    if (uploadingUntil !== null && uploadingUntil >= now && record.state.offline === null) {
+      // Still receiving (a logger uploading old readings): not silent, whatever the event times say. Look again once
+      // it falls quiet; the record, if any, is the same (it starts at latestAt + stale), without raise-and-withdraw churn.
+      const result = await store.commitTick({
+        entity,
+        expectedVersion: record.version,
+        state: record.state,
+        events: [],
+        nextCheckAt: Math.max(uploadingUntil + 1, now + options.intervalMs),
+      });
+      if (result.status === 'stored') {
+        options.monitors.set(entity, { state: record.state, version: record.version + 1 });
+        return;
+      }
+      record = result.current;
+      continue;
+    }
     const outcome = profile ? applyTick(record.state, now, profile) : { state: record.state, events: [] };
     const later = profile ? nextCheckAt(outcome.state, profile, now) : null;
     const result = await store.commitTick({
@@ -39,6 +57,12 @@ async function tick(options: Required<SchedulerOptions>, entity: EntityRef, now:
     }
     record = result.current;
   }
+}
+
+/** Until when the entity counts as reporting: its newest reading's receive time plus staleAfterSeconds. */
+async function receivingUntil(store: TwinStore, entity: EntityRef, profile: StorageProfile): Promise<number | null> {
+  const live = await store.live(entity);
+  return live === null ? null : live.receivedAt + profile.staleAfterSeconds * 1000;
 }
 
 /**
