@@ -130,7 +130,7 @@ function moved(
         expectedVersion: record.version,
         state,
         events: toAlertEventRecords(entity, events),
-        nextCheckAt: nextCheckAt(state, profile, reading.receivedAt, reading.receivedAt),
+        nextCheckAt: nextCheckAt(state, profile, reading.receivedAt),
         ...(checkpoints.length > 0 ? { checkpoints } : {}),
       },
     },
