@@ -10,6 +10,7 @@ export {
   type ArchiveConfig,
   type ArchiverConfig,
   archiveConfig,
+  archiverConfig,
   archiveVariables,
   configFromEnv as archiverConfigFromEnv,
   retentionMsOf,
