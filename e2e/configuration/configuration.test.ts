@@ -6,7 +6,7 @@ import { platformConfig } from '@bst/platform';
 import type { ConfigSpec } from '@bst/service-kit';
 import { simulatorConfig } from '@bst/simulator';
 import { repositoryRoot, runUntilExit } from '@bst/testing';
-import { archiverConfig, bridgeConfig, twinSubgraphConfig } from '@bst/twin';
+import { archiverConfig, bridgeConfig, reportConfig, twinSubgraphConfig } from '@bst/twin';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -19,6 +19,7 @@ const specs = [
   simulatorConfig,
   platformConfig,
   archiverConfig,
+  reportConfig,
 ] as unknown as AnySpec[];
 
 /** Variables that images and scripts outside our services read (Postgres, Redis, Mosquitto's password script). */

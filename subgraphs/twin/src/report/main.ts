@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { configOrExit } from '@bst/service-kit';
 import { sha256 } from './buildTemperatureRecord.ts';
+import { configFromEnv } from './configFromEnv.ts';
 
 const usage = `npm run report -- (--container CODE | --sample CODE | --shipment REFERENCE) [options]
        npm run report -- --verify FILE --sha256 HEX
@@ -99,9 +101,10 @@ async function main(): Promise<void> {
   if (resolution !== undefined && resolution !== 'READINGS' && resolution !== 'HOURLY') {
     throw new ReportError('BAD_USER_INPUT', '--resolution', 'readings or hourly');
   }
-  const token = values.token ?? process.env.BST_TOKEN;
+  const config = configOrExit(() => configFromEnv());
+  const token = values.token ?? config.token;
   if (!token) throw new ReportError('UNAUTHENTICATED', '--token', 'give a bearer token (--token or BST_TOKEN)');
-  const gateway = values.gateway ?? process.env.BST_GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql';
+  const gateway = values.gateway ?? config.gatewayUrl;
   const field = format === 'csv' ? 'csv csvSha256' : 'json jsonSha256';
   const query = `query ($code: String!, $since: DateTime, $until: DateTime${resolution ? ', $resolution: RecordResolution' : ''}) {
     subject: ${subjects[kind].root} {
