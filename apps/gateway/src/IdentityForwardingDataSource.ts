@@ -1,12 +1,18 @@
-import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
-import { type SubgraphFetcher, SubgraphUnreachableError } from './createSubgraphFetcher.ts';
+import {
+  type SubgraphAnswer,
+  type SubgraphFetcher,
+  SubgraphOutcomeUnknownError,
+  SubgraphUnreachableError,
+} from './createSubgraphFetcher.ts';
 
 export interface GatewayContext {
   identity: Identity;
 }
 
-type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+type CacheHint = { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' };
 
 /**
  * Seals identities for subgraph requests, reusing a sealed value for one identity object only well inside the
@@ -27,40 +33,90 @@ export function createSealCache(seal: IdentitySeal) {
 
 export type SealCache = ReturnType<typeof createSealCache>;
 
-/** Every subgraph fetch carries the identity the gateway verified, sealed so the subgraph knows it came through us. */
-export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+/** The query planner writes a subgraph fetch as `query …`, `mutation …` or a bare `{ … }` selection (a query). */
+export function isQueryOperation(source: string): boolean {
+  return /^\s*(?:\{|query\b)/.test(source);
+}
+
+/** The subgraph's Cache-Control answer as a hint, as Apollo's RemoteGraphQLDataSource reads it. */
+function cacheHintOf(header: string | string[] | undefined): CacheHint {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const hint: CacheHint = { maxAge: Number(/(?:^|,)\s*max-age=(\d+)\s*(?:,|$)/i.exec(value)?.[1] ?? 0) };
+  if (/(?:^|,)\s*private\s*(?:,|$)/i.test(value)) hint.scope = 'PRIVATE';
+  if (/(?:^|,)\s*public\s*(?:,|$)/i.test(value)) hint.scope = 'PUBLIC';
+  return hint;
+}
+
+function failure(subgraph: string, error: unknown): SubgraphResponse {
+  const reason = error instanceof Error ? error.message : String(error);
+  const code =
+    error instanceof SubgraphOutcomeUnknownError
+      ? 'SUBGRAPH_OUTCOME_UNKNOWN'
+      : error instanceof SubgraphUnreachableError
+        ? 'SUBGRAPH_UNAVAILABLE'
+        : 'SUBGRAPH_ERROR';
+  const message = {
+    SUBGRAPH_OUTCOME_UNKNOWN: `subgraph "${subgraph}" gave no answer to a mutation: ${reason}`,
+    SUBGRAPH_UNAVAILABLE: `subgraph "${subgraph}" is unavailable: ${reason}`,
+    SUBGRAPH_ERROR: `subgraph "${subgraph}" failed: ${reason}`,
+  }[code];
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+function parseAnswer(answer: SubgraphAnswer): SubgraphResponse {
+  if (answer.status < 200 || answer.status >= 300) throw new Error(`${answer.status}: ${answer.statusText}`);
+  const type = answer.headers['content-type'] ?? '';
+  const text = answer.body.toString('utf8');
+  const json = type.startsWith('application/json') || type.startsWith('application/graphql-response+json');
+  const body: unknown = json ? JSON.parse(text) : text;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new Error(`Expected JSON response body, but received: ${text.slice(0, 200)}`);
+  }
+  return body as SubgraphResponse;
+}
+
+/**
+ * Every subgraph fetch carries the identity the gateway verified, sealed so the subgraph knows it came through us.
+ * It sends on our fetcher directly (no node-fetch Request and Headers per fetch, as Apollo's RemoteGraphQLDataSource
+ * builds) and tells it which fetches are queries: those may be merged with an identical one in flight and retried once.
+ */
+export class IdentityForwardingDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
     readonly subgraphName: string,
-    url: string,
+    readonly url: string,
     private readonly seal: SealCache,
-    fetcher?: SubgraphFetcher,
-  ) {
-    super(fetcher ? { url, fetcher: fetcher.fetch } : { url });
-  }
+    private readonly fetcher: SubgraphFetcher,
+  ) {}
 
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    const { request } = options;
+    if (!request.query) throw new Error('Missing query');
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
     const identity = (options.context as Partial<GatewayContext> | undefined)?.identity;
-    if (identity) options.request.http?.headers.set(GATEWAY_IDENTITY_HEADER, await this.seal(identity));
-  }
-
-  /** A subgraph that cannot be reached becomes an error on the fields it owns, with a code clients can act on. */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    if (identity) headers[GATEWAY_IDENTITY_HEADER] = await this.seal(identity);
+    const body = JSON.stringify({
+      query: request.query,
+      ...(request.operationName ? { operationName: request.operationName } : {}),
+      ...(request.variables ? { variables: request.variables } : {}),
+      ...(request.extensions ? { extensions: request.extensions } : {}),
+    });
+    headers['content-length'] = String(Buffer.byteLength(body));
+    let answer: SubgraphAnswer;
+    let response: SubgraphResponse;
     try {
-      return await super.process(options);
+      answer = await this.fetcher.send(this.url, { headers, body, idempotent: isQueryOperation(request.query) });
+      response = parseAnswer(answer);
     } catch (error) {
-      const unreachable =
-        error instanceof SubgraphUnreachableError || (error as { type?: string } | null)?.type === 'system';
-      const reason = error instanceof Error ? error.message : String(error);
-      return {
-        errors: [
-          {
-            message: unreachable
-              ? `subgraph "${this.subgraphName}" is unavailable: ${reason}`
-              : `subgraph "${this.subgraphName}" failed: ${reason}`,
-            extensions: { code: unreachable ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_ERROR' },
-          },
-        ],
-      };
+      // A subgraph that cannot be reached becomes an error on the fields it owns, with a code clients can act on.
+      return failure(this.subgraphName, error);
     }
+    if ('incomingRequestContext' in options) {
+      const policy: unknown = options.incomingRequestContext.overallCachePolicy;
+      if (policy && typeof policy === 'object' && 'restrict' in policy && typeof policy.restrict === 'function') {
+        policy.restrict(cacheHintOf(answer.headers['cache-control']));
+      }
+    }
+    return response;
   }
 }

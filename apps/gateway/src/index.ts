@@ -1,5 +1,6 @@
 export { type AuthOptions, issueDevTokens, signToken } from './auth/index.ts';
 export { configFromEnv, type GatewayConfig, gatewayConfig } from './configFromEnv.ts';
+export { createSubgraphFetcher, type SubgraphFetcher } from './createSubgraphFetcher.ts';
 export {
   type ConnectionLimits,
   defaultConnectionLimits,

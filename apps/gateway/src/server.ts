@@ -4,14 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway, type GatewayConfig, type SupergraphSdlUpdateFunction } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import { createIdentitySeal } from '@bst/identity';
 import { createErrorMasker, type ErrorLog } from '@bst/service-kit';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError } from 'graphql';
-import { AuthenticationError, type AuthOptions, createTokenVerifier } from './auth/index.ts';
+import { type AuthOptions, createTokenVerifier } from './auth/index.ts';
 import { checkReadiness } from './checkReadiness.ts';
 import { createSubgraphFetcher } from './createSubgraphFetcher.ts';
+import { createGraphQLHttpHandler, isPlainGraphQLRequest } from './http/createGraphQLHttpHandler.ts';
 import { createSealCache, type GatewayContext, IdentityForwardingDataSource } from './IdentityForwardingDataSource.ts';
 import {
   type ConnectionLimits,
@@ -21,7 +20,6 @@ import {
   defaultOperationLimits,
   type OperationLimits,
   type RateLimit,
-  useOperationLimits,
   useRateLimit,
 } from './limits/index.ts';
 import { createGatewayMetrics, type GatewayMetrics, useMetrics } from './metrics.ts';
@@ -114,8 +112,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const seal = createSealCache(identitySeal);
   const verify = createTokenVerifier(options.auth);
-  const fetcher = createSubgraphFetcher();
   const metrics = createGatewayMetrics();
+  const fetchOutcomes = {
+    sent: metrics.subgraphFetches.labels('sent'),
+    merged: metrics.subgraphFetches.labels('merged'),
+    retried: metrics.subgraphFetches.labels('retried'),
+  };
+  const fetcher = createSubgraphFetcher({ onFetch: (outcome) => fetchOutcomes[outcome].inc() });
   const mask = createErrorMasker('gateway', options.errorLog);
   const guard = createOperationGuard(limits);
   const sharedLimits = createSharedLimits({
@@ -136,7 +139,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Start shared when Redis is there; a gateway whose Redis is away still starts, counting per instance.
   await sharedLimits.ready();
   const app = express();
-  const httpServer = createServer(app);
+  // Set before the server listens (Apollo Server needs the http server first, for its drain plugin).
+  let graphqlOverHttp: ReturnType<typeof createGraphQLHttpHandler> | undefined;
+  const httpServer = createServer((req, res) => {
+    if (graphqlOverHttp && isPlainGraphQLRequest(req)) graphqlOverHttp(req, res);
+    else app(req, res);
+  });
 
   const gateway = new ApolloGateway({
     logger,
@@ -207,26 +215,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  graphqlOverHttp = createGraphQLHttpHandler({
+    apollo: server,
+    verify,
+    sharedLimits,
+    guard,
+    schema: () => current.apiGraphQLSchema,
+    mask,
+    maxBodyBytes,
+  });
+  // Server-Sent Events streams; plain GraphQL over HTTP on /graphql never reaches express.
   app.use(
     '/graphql',
     ...(sharedLimits.rateLimit ? [useRateLimit(sharedLimits, verify)] : []),
     express.json({ limit: maxBodyBytes }),
     serverSentEvents.handle,
-    useOperationLimits(
-      guard,
-      () => current.apiGraphQLSchema,
-      (error) => mask(error.toJSON(), error),
-    ),
-    expressMiddleware(server, {
-      context: async ({ req }) => {
-        try {
-          return { identity: await verify(req.headers.authorization) };
-        } catch (error) {
-          if (!(error instanceof AuthenticationError)) throw error;
-          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-        }
-      },
-    }),
   );
   if (options.staticDir) app.use(express.static(options.staticDir, { index: 'index.html', fallthrough: true }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

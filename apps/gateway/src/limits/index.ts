@@ -23,5 +23,5 @@ export { introspectionListSizes } from './listSizes.ts';
 export { type CostModel, measureDocument, type OperationMeasure } from './measureOperation.ts';
 export { rateLimitedError } from './rateLimitedError.ts';
 export { rateLimitKey } from './rateLimitKey.ts';
-export { useOperationLimits } from './useOperationLimits.ts';
+export { type RateLimitRefusal, rateLimitRefusal } from './rateLimitRefusal.ts';
 export { useRateLimit } from './useRateLimit.ts';

@@ -27,6 +27,8 @@ export const opaqueErrorMessages: Readonly<Record<string, string>> = {
   SERVICE_UNAVAILABLE: 'a backing service is unavailable; retry shortly',
   SUBGRAPH_UNAVAILABLE: 'a subgraph is unavailable; the fields it owns are null',
   SUBGRAPH_ERROR: 'a subgraph failed to answer; the fields it owns are null',
+  SUBGRAPH_OUTCOME_UNKNOWN:
+    'the connection to a subgraph dropped after the mutation was sent; it was not repeated and may have been applied',
 };
 
 /** Extension keys a client may see; anything else (stack traces, driver fields, SQL) stays in the logs. */
