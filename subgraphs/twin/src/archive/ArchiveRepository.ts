@@ -52,6 +52,8 @@ export interface ArchivedCounts {
 /** An hourly rollup as stored, with the fingerprint of the profile it was judged by. */
 export interface StoredRollup extends HourRollup {
   profile: string;
+  /** Readings it was computed from: after the hour's start less staleAfterSeconds, before its end. */
+  sourceReadings: number;
 }
 
 export interface ArchiverFigures {
@@ -118,11 +120,12 @@ function readingRow(entity: string, r: TwinReading) {
   };
 }
 
-function rollupRow(entity: string, profile: string, rollup: HourRollup) {
+function rollupRow(entity: string, profile: string, sourceReadings: number, rollup: HourRollup) {
   return {
     entity,
     hour: date(rollup.hour),
     profile,
+    sourceReadings,
     readings: rollup.readings,
     readingsInRange: rollup.readingsInRange,
     temperatures: rollup.temperatures,
@@ -313,6 +316,7 @@ export class ArchiveRepository {
       found.get(row.entity)?.push({
         hour,
         profile: row.profile,
+        sourceReadings: row.sourceReadings,
         readings: row.readings,
         readingsInRange: row.readingsInRange,
         temperatures: row.temperatures,
@@ -732,14 +736,17 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
     const fingerprint = job.profile ? profileFingerprint(job.profile) : unjudged;
     for (let hour = range.first; hour <= range.last; hour += ROLLUP_INTERVAL_MS) {
       if (!job.hours.has(hour)) continue;
-      const rollup = hourlyRollup(job.profile ? (series[k] ?? []) : [], job.profile ?? placeholderProfile, hour);
+      const source = job.profile ? (series[k] ?? []) : [];
+      const rollup = hourlyRollup(source, job.profile ?? placeholderProfile, hour);
+      const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
+      const sourceReadings = source.filter((r) => r.at > hour - staleMs && r.at < hour + ROLLUP_INTERVAL_MS).length;
       if (job.profile && rollup.readings === 0 && rollup.known.length === 0 && rollup.kineticMs === 0) {
         // Nothing holds in this hour (any more): no row, as for an hour that never had readings.
         empty.push({ entity: job.entity, hour });
         continue;
       }
-      upserts.push(rollupRow(job.entity, fingerprint, rollup));
-      found.get(job.entity)?.push({ ...rollup, profile: fingerprint });
+      upserts.push(rollupRow(job.entity, fingerprint, sourceReadings, rollup));
+      found.get(job.entity)?.push({ ...rollup, profile: fingerprint, sourceReadings });
     }
   });
   for (let i = 0; i < upserts.length; i += insertChunk) {
@@ -750,6 +757,7 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
         target: [hourly.entity, hourly.hour],
         set: excluded(hourly, [
           'profile',
+          'sourceReadings',
           'readings',
           'readingsInRange',
           'temperatures',

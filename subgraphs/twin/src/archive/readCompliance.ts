@@ -1,9 +1,12 @@
 import {
   type Compliance,
   complianceFromRollups,
+  type EndedExcursion,
+  type ExcursionKind,
   type Excursions,
   excursionsAt,
   type HourRollup,
+  hourlyRollup,
   planWindow,
   ROLLUP_INTERVAL_MS,
   type StorageProfile,
@@ -57,13 +60,68 @@ export function createComplianceReader({
   store,
   archive,
   history,
+  now = Date.now,
 }: {
   store: TwinStore;
   archive: ArchiveRepository;
   history: History;
+  now?: () => number;
 }) {
+  /**
+   * While the outbox holds entries not archived yet (a burst, a back-fill), the hours the hot window covers are
+   * checked against it: an hour whose rollup was computed from fewer readings than Redis holds for it is computed from
+   * the readings themselves (the archiver stores it once it catches up), and the store's alert records join the
+   * archive's. With the archive caught up, none of this runs.
+   */
+  async function freshen(
+    request: ComplianceRequest,
+    rows: HourRollup[],
+    stored: Map<number, number>,
+    hours: { from: number; to: number } | null,
+  ): Promise<HourRollup[]> {
+    if (!hours) return rows;
+    const staleMs = request.profile.staleAfterSeconds * 1000;
+    const hotFrom = now() - store.hotWindowMs + staleMs;
+    const checked: number[] = [];
+    for (
+      let hour = Math.max(hours.from, Math.ceil(hotFrom / ROLLUP_INTERVAL_MS) * ROLLUP_INTERVAL_MS);
+      hour < hours.to;
+      hour += ROLLUP_INTERVAL_MS
+    ) {
+      checked.push(hour);
+    }
+    const counts = await store.countReadings(
+      request.entity,
+      checked.map((hour) => ({ after: hour - staleMs, before: hour + ROLLUP_INTERVAL_MS })),
+    );
+    const behind = checked.filter((hour, i) => (counts[i] ?? 0) !== (stored.get(hour) ?? 0));
+    if (behind.length === 0) return rows;
+    const first = Math.min(...behind);
+    const last = Math.max(...behind);
+    const series = await history.range(request.entity, first - staleMs + 1, last + ROLLUP_INTERVAL_MS - 1);
+    const redone = new Set(behind);
+    return [
+      ...rows.filter((h) => !redone.has(h.hour)),
+      ...behind.map((hour) => hourlyRollup(series, request.profile, hour)),
+    ];
+  }
+
+  async function storeEnded(request: ComplianceRequest): Promise<EndedExcursion[]> {
+    const { since, until } = request.window;
+    const alerts = await store.alerts({ entityType: request.entity.entityType, codes: [request.entity.code] }, 1000);
+    return alerts
+      .filter((a) => a.kind !== 'SENSOR_OFFLINE' && a.endedAt !== null && a.endedAt > since && a.endedAt <= until)
+      .map((a) => ({
+        kind: a.kind as ExcursionKind,
+        startedAt: a.startedAt,
+        endedAt: a.endedAt as number,
+        peakValue: a.peakValue ?? Number.NaN,
+      }));
+  }
+
   return async function readCompliance(requests: readonly ComplianceRequest[]): Promise<Compliance[]> {
     const results: Compliance[] = new Array(requests.length);
+    const behind = (await store.outbox.lag()).unacknowledged > 0;
     for (const indexes of byWindow(requests).values()) {
       const group = indexes.map((i) => requests[i] as ComplianceRequest);
       const { window } = group[0] as ComplianceRequest;
@@ -81,12 +139,14 @@ export function createComplianceReader({
           const rows: StoredRollup[] = stored.get(keys[k] as string) ?? [];
           if (!plan.hours) return [];
           const repair = hoursToRepair(rows, r.profile, plan.hours.from, plan.hours.to);
-          if (repair.length === 0) return rows;
-          const repaired = await archive.repairRollups(keys[k] as string, repair, r.profile);
+          const repaired = repair.length === 0 ? [] : await archive.repairRollups(keys[k] as string, repair, r.profile);
           const fresh = new Set(repaired.map((h) => h.hour));
-          return [...rows.filter((h) => !fresh.has(h.hour)), ...repaired];
+          const current = [...rows.filter((h) => !fresh.has(h.hour)), ...repaired];
+          if (!behind) return current;
+          return freshen(r, current, new Map(current.map((h) => [h.hour, h.sourceReadings])), plan.hours);
         }),
       );
+      const endedInStore = behind ? await Promise.all(group.map(storeEnded)) : null;
       const starts = group.map((_, k) => {
         const archived = archivedCheckpoints.get(keys[k] as string) ?? null;
         const hot = hotCheckpoints[k] ?? null;
@@ -127,7 +187,7 @@ export function createComplianceReader({
             window,
             hours: hours[k] ?? [],
             edgeReadings: series,
-            ended: ended.get(keys[k] as string) ?? [],
+            ended: mergeEnded(ended.get(keys[k] as string) ?? [], endedInStore?.[k] ?? []),
             atUntil,
           },
           r.profile,
@@ -136,6 +196,13 @@ export function createComplianceReader({
     }
     return results;
   };
+}
+
+/** The archive's ended excursions and the store's (fresher), one per kind and start, the store's kept. */
+function mergeEnded(archived: readonly EndedExcursion[], hot: readonly EndedExcursion[]): EndedExcursion[] {
+  const byKey = new Map<string, EndedExcursion>();
+  for (const e of [...archived, ...hot]) byKey.set(`${e.kind}@${e.startedAt}`, e);
+  return [...byKey.values()];
 }
 
 export type ComplianceReader = ReturnType<typeof createComplianceReader>;

@@ -68,6 +68,7 @@ export interface StoreBackend {
   liveIndex(partition: number, limit: number): Promise<[string, number][]>;
   readings(entity: EntityRef, query: ReadingQuery): Promise<TwinReading[]>;
   checkpointBefore(entity: EntityRef, before: number): Promise<Checkpoint | null>;
+  countReadings(entity: EntityRef, ranges: { after: number; before: number }[]): Promise<number[]>;
   alertsByIds(ids: string[]): Promise<(StoredAlert | null)[]>;
   /** Alert ids of the partition by startedAt, newest first (ties: id descending), from `offset`. */
   alertIds(partition: number, since: number | undefined, offset: number, count: number): Promise<string[]>;

@@ -278,6 +278,8 @@ export interface ArchiveOutbox {
 export interface TwinStore {
   readonly prefix: string;
   readonly partitions: number;
+  /** How much history the store keeps by event time (`retention.maxAgeMs`): older readings live in the archive. */
+  readonly hotWindowMs: number;
   /** Pub/sub channel names (JSON messages; see README). */
   readonly channels: { alertEvents: string; liveState: string };
   readonly outbox: ArchiveOutbox;
@@ -313,6 +315,8 @@ export interface TwinStore {
   liveEntities(limit?: number): Promise<EntityRef[]>;
   /** History within the range and the hot window, oldest first. */
   readings(entity: EntityRef, query?: ReadingQuery): Promise<TwinReading[]>;
+  /** How many readings the hot window holds strictly between `after` and `before` (event times), per range. */
+  countReadings(entity: EntityRef, ranges: { after: number; before: number }[]): Promise<number[]>;
   /** The latest engine checkpoint kept in the hot window taken strictly before `before` (event time), or null. */
   checkpointBefore(entity: EntityRef, before: number): Promise<Checkpoint | null>;
   alert(id: string): Promise<StoredAlert | null>;

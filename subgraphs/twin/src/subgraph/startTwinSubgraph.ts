@@ -51,7 +51,9 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
   });
   const archive = options.archive ?? null;
   const history = createHistory(options.store, archive);
-  const readCompliance = archive ? createComplianceReader({ store: options.store, archive, history }) : null;
+  const readCompliance = archive
+    ? createComplianceReader({ store: options.store, archive, history, now: options.now ?? Date.now })
+    : null;
   const settings = {
     store: options.store,
     catalogReader,

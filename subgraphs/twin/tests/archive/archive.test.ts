@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createComplianceReader, createHistory, partitionMonths } from '../../src/archive/index.ts';
+import { catalogView } from '../../src/bridge/index.ts';
 import { createMemoryTwinStore, type EntityRef, type TwinReading, type TwinStore } from '../../src/store/index.ts';
 import { type ArchiveFixture, archiveAll, catalogOf, HOUR, ingestInto, MINUTE, openTestArchive } from './support.ts';
 
@@ -162,5 +163,53 @@ describe('the archive on Postgres', () => {
       sql`select tableoid::regclass::text as partition from twin.readings where entity = 'container:BOX-OLD'`,
     );
     expect(row?.partition).toBe('twin.readings_y2024m02');
+  });
+});
+
+describe('compliance while the archive is behind ingest', () => {
+  let fixture: ArchiveFixture;
+  let store: TwinStore;
+  const box2: EntityRef = { entityType: 'CONTAINER', code: 'BOX-BEHIND' };
+  const catalog2 = catalogOf(profile, [box2]);
+  const start = Date.UTC(2026, 6, 1, 0, 3);
+  const series: TwinReading[] = [];
+  for (let m = 0; m < 30 * 60; m += 2) {
+    const at = start + m * MINUTE;
+    const warm = m % 600 >= 300 && m % 600 < 340;
+    series.push({ at, receivedAt: at, temperatureC: warm ? 10 : 5, humidityPct: null });
+  }
+
+  beforeAll(async () => {
+    fixture = await openTestArchive('twin_archive_behind');
+    store = createMemoryTwinStore({ prefix: uniqueName('behind'), retention: { maxAgeMs: 48 * HOUR } });
+    await ingestInto(store, catalog2)(box2, series);
+    // An archiver that stopped after a third of the outbox: the rest is still waiting.
+    const view = catalogView(catalog2);
+    const part = await store.outbox.read('slow-archiver', Math.floor(series.length / 3));
+    await fixture.archive.store(part, (entity) => view.profileOf(entity));
+    await store.outbox.acknowledge(part.map((e) => e.handle));
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+    await fixture?.close();
+  });
+
+  it('answers from the hot window for the hours the archive has not caught up with, and lists the store’s ended excursions', async () => {
+    expect((await store.outbox.lag()).unacknowledged).toBeGreaterThan(0);
+    const end = series.at(-1)!.at;
+    const readCompliance = createComplianceReader({
+      store,
+      archive: fixture.archive,
+      history: createHistory(store, fixture.archive),
+      now: () => end + MINUTE,
+    });
+    for (const window of [
+      { since: start, until: end },
+      { since: start + 7 * HOUR + 11 * MINUTE, until: end - 5 * MINUTE },
+    ]) {
+      const [got] = await readCompliance([{ entity: box2, profile, window }]);
+      expectSame(got!, compliance(series, profile, window));
+      expect(got!.excursionCount).toBeGreaterThan(1);
+    }
   });
 });

@@ -96,6 +96,8 @@ export const hourly = twin.table(
     entity: text('entity').notNull(),
     hour: time('hour').notNull(),
     profile: text('profile').notNull(),
+    /** Readings the rollup was computed from: those after the hour's start less staleAfterSeconds, before its end. */
+    sourceReadings: integer('source_readings').notNull().default(0),
     readings: integer('readings').notNull(),
     readingsInRange: integer('readings_in_range').notNull(),
     temperatures: integer('temperatures').notNull(),

@@ -446,6 +446,10 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
             : inRange;
       return selected.map((r) => ({ ...r }));
     },
+    async countReadings(entity, ranges) {
+      const all = state.entities.get(entityKey(entity))?.readings ?? [];
+      return ranges.map(({ after, before }) => all.filter((r) => r.at > after && r.at < before).length);
+    },
     async checkpointBefore(entity, before) {
       let found: Checkpoint | null = null;
       for (const checkpoint of state.entities.get(entityKey(entity))?.checkpoints?.values() ?? []) {
@@ -561,6 +565,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
   return createPartitionedStore(backend, {
     prefix,
     partitions,
+    hotWindowMs: retention.maxAgeMs,
     channels: { alertEvents: keys.alertChannel, liveState: keys.liveChannel },
   });
 }

@@ -366,6 +366,12 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
             : await redis.zrangebyscore(readingsKey, min, max);
       return members.map((m) => JSON.parse(m) as TwinReading);
     },
+    async countReadings(entity, ranges) {
+      const key = entityKey(entity);
+      const readingsKey = keys.ofEntity(key).readings(key);
+      // One command per range, pipelined by the client into one round trip.
+      return Promise.all(ranges.map(({ after, before }) => redis.zcount(readingsKey, `(${after}`, `(${before}`)));
+    },
     async checkpointBefore(entity, before) {
       const key = entityKey(entity);
       // Scored by hour: the hour holding `before` may have its checkpoint after it, the one before cannot.
@@ -551,6 +557,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
   return createPartitionedStore(backend, {
     prefix,
     partitions,
+    hotWindowMs: retention.maxAgeMs,
     channels: { alertEvents: keys.alertChannel, liveState: keys.liveChannel },
   });
 }
