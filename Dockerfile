@@ -5,10 +5,12 @@
 FROM node:20-bookworm-slim AS manifests
 WORKDIR /src
 COPY . .
-# Only package.json files and the lockfile, in their folders, so `npm ci` stays cached until dependencies change.
+# Only package.json files and the lockfile, in their folders, so `npm ci` stays cached until dependencies change; and
+# the postinstall patch of postgres.js (packages/database/patches) that `npm ci` applies.
 RUN mkdir /manifests \
   && cp package.json package-lock.json /manifests/ \
-  && find packages subgraphs apps -maxdepth 2 -name package.json -exec cp --parents {} /manifests/ \;
+  && find packages subgraphs apps -maxdepth 2 -name package.json -exec cp --parents {} /manifests/ \; \
+  && cp --parents packages/database/patches/postgresSocketRace.mjs /manifests/
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app

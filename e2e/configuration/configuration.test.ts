@@ -6,7 +6,7 @@ import { platformConfig } from '@bst/platform';
 import { type ConfigSpec, clientErrorCodes, opaqueErrorMessages } from '@bst/service-kit';
 import { simulatorConfig } from '@bst/simulator';
 import { repositoryRoot, runUntilExit } from '@bst/testing';
-import { bridgeConfig, twinSubgraphConfig } from '@bst/twin';
+import { archiverConfig, bridgeConfig, reportConfig, twinSubgraphConfig } from '@bst/twin';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -18,6 +18,8 @@ const specs = [
   gatewayConfig,
   simulatorConfig,
   platformConfig,
+  archiverConfig,
+  reportConfig,
 ] as unknown as AnySpec[];
 
 /** Variables that images and scripts outside our services read (Postgres, Redis, Mosquitto's password script). */
@@ -60,6 +62,7 @@ describe('each service configuration is one schema, and the documentation agrees
     bridge: specs[2]!,
     gateway: specs[3]!,
     simulator: specs[4]!,
+    archiver: specs[6]!,
   };
 
   it("every variable compose gives one of our services is in that service's schema", () => {

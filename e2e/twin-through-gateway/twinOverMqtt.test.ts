@@ -1,15 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type AlertEvent,
-  applyReading,
-  compliance,
-  foldAlertEvents,
-  initialState,
-  type MonitorState,
-  type StorageProfile,
-} from '@bst/coldchain';
-import { refrigeratedProfile } from '@bst/coldchain/fixtures';
+import { compliance, foldAlertEvents, type StorageProfile } from '@bst/coldchain';
+import { memoryMonitor, refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { type CoreSubgraph, startCoreSubgraph } from '@bst/core';
 import { createGateway, type Gateway, signToken } from '@bst/gateway';
 import type { Role } from '@bst/identity';
@@ -362,18 +354,12 @@ describe('the twin through the gateway, fed over real MQTT', () => {
       }
     } }`;
     for (const { scenario, profile, code, steps } of cases) {
-      let state: MonitorState = initialState();
-      const events: AlertEvent[] = [];
+      // The engine as the bridge runs it: a reading older than the reorder horizon is replayed from the stored series.
+      const monitor = memoryMonitor(profile);
       for (const step of steps) {
-        const outcome = applyReading(
-          state,
-          { at: base + step.m * MINUTE, temperatureC: step.t, humidityPct: step.h ?? null },
-          profile,
-        );
-        state = outcome.state;
-        events.push(...outcome.events);
+        monitor.reading({ at: base + step.m * MINUTE, temperatureC: step.t, humidityPct: step.h ?? null });
       }
-      const alerts = foldAlertEvents(events);
+      const alerts = foldAlertEvents(monitor.events);
       const window = { since: base + scenario.window.since * MINUTE, until: base + scenario.window.until * MINUTE };
       const figures = compliance(
         steps.map((s) => ({ at: base + s.m * MINUTE, temperatureC: s.t, humidityPct: s.h ?? null })),

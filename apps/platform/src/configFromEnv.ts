@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { defineConfig, flag, loadConfig, oneOf, optionalInteger, port, secret, text, url } from '@bst/service-kit';
+import { archiveVariables } from '@bst/twin';
 import { defaultPorts, type PlatformOptions, type PlatformPorts } from './startPlatform.ts';
 
 /** The setting that moves each port, for messages such as "port 4000 is in use". */
@@ -21,10 +22,13 @@ export const platformConfig = defineConfig({
     MQTT_PORT: port(defaultPorts.mqtt),
     HOST: text().optional(),
     DATABASE_URL: url(['postgres', 'postgresql']).optional(),
-    // Everything the embedded platform keeps: core's PGlite in core/, the twin store's journal in twin/.
+    // Everything the embedded platform keeps: core's PGlite in core/, the twin store's journal in twin/, the twin's
+    // archive (its own PGlite) in archive/.
     DATA_DIR: text(1024).default('.data'),
     PGLITE_DIR: text(1024).optional(),
     TWIN_DATA_DIR: text(1024).optional(),
+    ARCHIVE_DIR: text(1024).optional(),
+    TWIN_ARCHIVE_RETENTION_YEARS: archiveVariables.TWIN_ARCHIVE_RETENTION_YEARS,
     REDIS_URL: url(['redis', 'rediss']).optional(),
     MQTT_URL: url(['mqtt', 'mqtts', 'ws', 'wss', 'tcp']).optional(),
     JWT_SECRET: secret().optional(),
@@ -59,6 +63,9 @@ export const platformConfig = defineConfig({
     ...(env.REDIS_URL
       ? { redisUrl: env.REDIS_URL }
       : { twinDataDir: resolve(env.TWIN_DATA_DIR ?? join(env.DATA_DIR, 'twin')) }),
+    // With a real Postgres the archive is its `twin` schema there.
+    ...(env.DATABASE_URL ? {} : { archiveDir: resolve(env.ARCHIVE_DIR ?? join(env.DATA_DIR, 'archive')) }),
+    archiveRetentionYears: env.TWIN_ARCHIVE_RETENTION_YEARS,
     ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : {}),
     ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
     ...(env.GATEWAY_SHARED_SECRET ? { gatewaySecret: env.GATEWAY_SHARED_SECRET } : {}),
@@ -77,7 +84,8 @@ export const platformConfig = defineConfig({
 
 /**
  * `npm start` settings, validated once at start: DATABASE_URL, REDIS_URL, MQTT_URL choose real services (else PGlite
- * in DATA_DIR/core, the in-memory twin store kept in DATA_DIR/twin, aedes on MQTT_PORT); GATEWAY_PORT (also serves
+ * in DATA_DIR/core, the in-memory twin store kept in DATA_DIR/twin, the twin's archive on PGlite in DATA_DIR/archive
+ * (ARCHIVE_DIR; TWIN_ARCHIVE_RETENTION_YEARS), aedes on MQTT_PORT); GATEWAY_PORT (also serves
  * the dashboard), CORE_PORT, TWIN_PORT; HOST; the dev secrets' overrides; BRIDGE_CLIENT_ID; SIMULATOR=off,
  * SIM_INTERVAL_MS, SIM_SCENARIO, SIM_BACKFILL_HOURS (first start). AUTH_MODE=dev is required.
  */

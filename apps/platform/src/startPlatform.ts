@@ -1,12 +1,21 @@
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startCoreSubgraph } from '@bst/core';
 import { buildDashboard } from '@bst/dashboard';
 import { createGateway, issueDevTokens } from '@bst/gateway';
 import { devSecrets, type Role } from '@bst/identity';
 import { startSimulator } from '@bst/simulator';
-import { coreCatalogSource, openTwinStore, startBridge, startTwinSubgraph } from '@bst/twin';
+import {
+  ArchiveRepository,
+  coreCatalogSource,
+  openArchiveDatabase,
+  openTwinStore,
+  startArchiveService,
+  startBridge,
+  startTwinSubgraph,
+} from '@bst/twin';
 import { startEmbeddedBroker } from './broker/startEmbeddedBroker.ts';
 import { PortInUseError, portInUse } from './PortInUseError.ts';
 
@@ -31,6 +40,14 @@ export interface PlatformOptions {
   redisUrl?: string;
   /** Where the in-memory twin store keeps its journal and snapshot (so a restart loses nothing); omitted = memory only. */
   twinDataDir?: string;
+  /**
+   * The twin's archive on PGlite when there is no `databaseUrl` (with one, the archive is the `twin` schema in that
+   * Postgres): its own directory, not core's PGlite, so the archiver's batches never queue behind core's queries on
+   * PGlite's single connection; omitted = in memory.
+   */
+  archiveDir?: string;
+  /** The archive keeps this many years of event time (default 10). */
+  archiveRetentionYears?: number;
   /** A real MQTT broker; without it an embedded aedes broker is started. */
   mqttUrl?: string;
   /** Namespace before the devices' `bio_supply/...` topics, so a test on a shared broker hears only itself. */
@@ -63,8 +80,10 @@ export type PlatformPiece =
   | 'mqtt-broker'
   | 'core'
   | 'twin-store'
+  | 'twin-archive'
   | 'twin-subgraph'
   | 'twin-bridge'
+  | 'twin-archiver'
   | 'gateway'
   | 'simulator';
 
@@ -99,6 +118,27 @@ export interface Platform {
 export const defaultPorts: PlatformPorts = { gateway: 4000, core: 4001, twin: 4002, mqtt: 1884 };
 export const devJwtSecret = devSecrets.jwt;
 const repositorySupergraph = fileURLToPath(new URL('../../../schema/supergraph.graphql', import.meta.url));
+
+/**
+ * Whether the embedded archiver should wait: more than `perSecond` readings a second being committed (a burst such as
+ * the simulator's back-fill), or this process's event loop more than half busy since the last look (the gateway
+ * delivering a burst of events). Asked after each of the archiver's pauses, so its own work is not what it sees.
+ */
+function busy(committed: () => number, perSecond = 100): () => boolean {
+  let last = committed();
+  let lastAt = Date.now();
+  let utilization = performance.eventLoopUtilization();
+  return () => {
+    const now = Date.now();
+    const count = committed();
+    const ingesting = ((count - last) * 1000) / Math.max(1, now - lastAt) > perSecond;
+    const loop = performance.eventLoopUtilization(utilization);
+    last = count;
+    lastAt = now;
+    utilization = performance.eventLoopUtilization();
+    return ingesting || loop.utilization > 0.5;
+  };
+}
 
 /**
  * Starts the whole platform in this process: broker, core, twin store, bridge, gateway (serving the dashboard),
@@ -156,11 +196,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...(!options.redisUrl && options.twinDataDir ? { dataDir: options.twinDataDir } : {}),
     });
     stack.push({ name: 'twin-store', stop: () => store.close() });
+    const archiveDatabase = await openArchiveDatabase(
+      options.databaseUrl ? { url: options.databaseUrl, max: 4 } : { pgliteDir: options.archiveDir },
+    );
+    stack.push({ name: 'twin-archive', stop: () => archiveDatabase.close() });
+    const archive = new ArchiveRepository(archiveDatabase, {
+      retentionMs: (options.archiveRetentionYears ?? 10) * 365.25 * 24 * 3600_000,
+    });
+    log(`twin archive (${archiveDatabase.driver})`);
     const mqttTopicRoot = options.topicPrefix ? `${options.topicPrefix}/bio_supply` : 'bio_supply';
     const catalogSource = coreCatalogSource({ url: core.url, secret: gatewaySecret });
 
     const twin = await listening('twin', ports.twin, () =>
-      startTwinSubgraph({ store, port: ports.twin, host, gatewaySecret, catalogSource }),
+      startTwinSubgraph({ store, archive, port: ports.twin, host, gatewaySecret, catalogSource }),
     );
     stack.push({ name: 'twin-subgraph', stop: twin.stop });
     log(`twin subgraph ${twin.url}`);
@@ -168,6 +216,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const bridge = await startBridge({
       mqttUrl,
       store,
+      archive,
       catalogSource,
       topicPrefix: mqttTopicRoot,
       clientId: options.bridgeClientId ?? `bst-platform-bridge-${hostname()}`,
@@ -179,6 +228,22 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     stack.push({ name: 'twin-bridge', stop: bridge.stop });
     log(`twin bridge ${bridge.clientId}`);
+
+    const archiver = await startArchiveService({
+      store,
+      archive,
+      catalogSource,
+      consumer: `platform-archiver-${hostname()}`,
+      // PGlite works on this process's thread: short batches, a breath between them, and none while ingest or the
+      // gateway is busy (the simulator's back-fill and its events), so neither waits on the archive; the outbox holds
+      // the backlog meanwhile.
+      ...(options.databaseUrl
+        ? {}
+        : { batchSize: 100, pauseMs: 20, yieldWhile: busy(() => bridge.commitStats().readings) }),
+      ...(options.catalogPollMs === undefined ? {} : { catalogPollMs: options.catalogPollMs }),
+      onError: (error) => log(`archiver: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    stack.push({ name: 'twin-archiver', stop: archiver.stop });
 
     const dashboard = await buildDashboard();
     const gateway = await listening('gateway', ports.gateway, () =>

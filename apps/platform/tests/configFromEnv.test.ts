@@ -11,14 +11,20 @@ describe('npm start reads its adapters from the environment', () => {
     expect(options).toMatchObject({
       pgliteDir: resolve('.data/core'),
       twinDataDir: resolve('.data/twin'),
+      archiveDir: resolve('.data/archive'),
+      archiveRetentionYears: 10,
       ports: defaultPorts,
       simulator: {},
     });
-    // One DATA_DIR moves everything the platform keeps; PGLITE_DIR and TWIN_DATA_DIR move one piece each.
+    // One DATA_DIR moves everything the platform keeps; PGLITE_DIR, TWIN_DATA_DIR and ARCHIVE_DIR move one piece each.
     expect(devConfig({ DATA_DIR: '/srv/bst' })).toMatchObject({
       pgliteDir: '/srv/bst/core',
       twinDataDir: '/srv/bst/twin',
+      archiveDir: '/srv/bst/archive',
     });
+    expect(devConfig({ ARCHIVE_DIR: '/srv/archive' }).archiveDir).toBe('/srv/archive');
+    expect(devConfig({ TWIN_ARCHIVE_RETENTION_YEARS: '7' }).archiveRetentionYears).toBe(7);
+    expect(() => devConfig({ TWIN_ARCHIVE_RETENTION_YEARS: 'forever' })).toThrow(/TWIN_ARCHIVE_RETENTION_YEARS/);
     expect(devConfig({ PGLITE_DIR: '/srv/pg' })).toMatchObject({
       pgliteDir: '/srv/pg',
       twinDataDir: resolve('.data/twin'),
@@ -43,6 +49,8 @@ describe('npm start reads its adapters from the environment', () => {
     });
     expect(options.pgliteDir).toBeUndefined();
     expect(options.twinDataDir).toBeUndefined();
+    // With a real Postgres the archive is its `twin` schema there.
+    expect(options.archiveDir).toBeUndefined();
   });
 
   it('ports, the simulator and its pace are configurable, and nonsense is refused', () => {

@@ -17,6 +17,7 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
       ports: { gateway: 0, core: 0, twin: 0, mqtt: 0 },
       pgliteDir: join(dataDir, 'core'),
       twinDataDir: join(dataDir, 'twin'),
+      archiveDir: join(dataDir, 'archive'),
       simulator: false,
     });
   });
@@ -78,6 +79,7 @@ describe('npm start: the whole platform in one process on embedded adapters (PGl
       ports: { gateway: 0, core: 0, twin: 0, mqtt: 0 },
       pgliteDir: join(dataDir, 'core'),
       twinDataDir: join(dataDir, 'twin'),
+      archiveDir: join(dataDir, 'archive'),
       simulator: false,
     });
     const after = await query<{ container: { live: unknown }; alerts: unknown[] }>(

@@ -30,7 +30,16 @@ describe('the same platform on real Postgres, Redis and Mosquitto, chosen the wa
   it('runs every piece, on the production adapters', () => {
     expect(platform.adapters).toEqual({ database: 'postgres', twinStore: 'redis', mqtt: 'external' });
     expect(platform.missing).toEqual([]);
-    expect(platform.running).toEqual(['core', 'twin-store', 'twin-subgraph', 'twin-bridge', 'gateway']);
+    // The archive is the `twin` schema in the same Postgres, drained by an archiver in this process.
+    expect(platform.running).toEqual([
+      'core',
+      'twin-store',
+      'twin-archive',
+      'twin-subgraph',
+      'twin-bridge',
+      'twin-archiver',
+      'gateway',
+    ]);
   });
 
   platformContract(() => platform, '/tmp/bst-platform-real-services.png');

@@ -86,7 +86,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the production topology, the gateway serving the dashboard beside /graphql', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgres', 'redis', 'mosquitto', 'core', 'twin', 'bridge', 'gateway']),
+      expect.arrayContaining(['postgres', 'redis', 'mosquitto', 'core', 'twin', 'bridge', 'archiver', 'gateway']),
     );
     expect(compose.services.gateway?.environment).toMatchObject({ DASHBOARD_DIR: '/app/apps/dashboard/dist' });
   });
@@ -101,10 +101,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs core, twin, bridge and gateway from one image with the root start scripts', () => {
+  it('runs core, twin, bridge, archiver and gateway from one image with the root start scripts', () => {
     const scripts = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
     const images = new Set<string | undefined>();
-    for (const name of ['core', 'twin', 'bridge', 'gateway']) {
+    for (const name of ['core', 'twin', 'bridge', 'archiver', 'gateway']) {
       const service = compose.services[name]!;
       expect(service.command).toEqual(['npm', 'run', `start:${name}`]);
       expect(scripts[`start:${name}`]).toBeDefined();

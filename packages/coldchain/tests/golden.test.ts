@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { memoryMonitor } from '../src/fixtures/index.ts';
 import {
   type Accepted,
   type Alert,
@@ -10,7 +11,6 @@ import {
   type Reading,
   type StorageProfile,
 } from '../src/index.ts';
-import { memoryMonitor } from './support/memoryMonitor.ts';
 
 const MINUTE = 60_000;
 const dir = join(import.meta.dirname, 'golden');

@@ -30,6 +30,7 @@ export const operationRoles: Record<RootType, Readonly<Record<string, Role>>> = 
     deadLetters: 'viewer',
     unregisteredCodes: 'viewer',
     cacheStats: 'viewer',
+    archiveStats: 'viewer',
     // federation: entity fields reach every type a subgraph extends, so they are reads like any other
     _entities: 'viewer',
     _service: 'viewer',

@@ -3,6 +3,7 @@ export { connectMqttDevice, uniqueTopicPrefix } from './mqttDevice.ts';
 export { createRedisTestPrefix, type RedisTestPrefix, type RedisTestTarget } from './redisPrefix.ts';
 export { services } from './services.ts';
 export { repositoryRoot, runUntilExit, type SpawnedService, spawnService } from './spawnService.ts';
+export { type PostgresServer, startPostgresServer } from './startPostgresServer.ts';
 export { type RedisClusterFixture, type RedisClusterNode, startRedisCluster } from './startRedisCluster.ts';
 export {
   postToSubgraph,

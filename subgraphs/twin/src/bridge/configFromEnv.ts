@@ -12,6 +12,7 @@ import {
   text,
   url,
 } from '@bst/service-kit';
+import { type ArchiveConfig, archiveConfig, archiveVariables } from '../archive/configFromEnv.ts';
 import { type TwinStoreConfig, twinStoreConfig, twinStoreVariables } from '../store/index.ts';
 
 export interface BridgeConfig {
@@ -25,6 +26,8 @@ export interface BridgeConfig {
   clientId: string;
   /** REDIS_URL or REDIS_CLUSTER_NODES and the TWIN_STORE_* settings (store/README.md). */
   store: TwinStoreConfig;
+  /** ARCHIVE_DATABASE_URL: a reading older than the hot window is replayed from the archive; null = hot window only. */
+  archive: ArchiveConfig | null;
   coreGraphUrl: string;
   catalogPollMs?: number;
   schedulerIntervalMs?: number;
@@ -51,6 +54,7 @@ export const bridgeConfig = defineConfig({
     BRIDGE_GROUP: text().optional(),
     BRIDGE_CLIENT_ID: text(128).optional(),
     ...twinStoreVariables,
+    ...archiveVariables,
     CORE_GRAPH_URL: url(['http', 'https']).default('http://127.0.0.1:4001/graphql'),
     CATALOG_POLL_MS: optionalInteger({ min: 50, max: 3_600_000 }),
     SCHEDULER_INTERVAL_MS: optionalInteger({ min: 50, max: 3_600_000 }),
@@ -73,6 +77,7 @@ export const bridgeConfig = defineConfig({
     // The same default as before, so an upgrade keeps the session; bst-* ids are reserved in mosquitto/ for the platform.
     clientId: env.BRIDGE_CLIENT_ID ?? `bst-twin-bridge-${hostname()}`,
     store: twinStoreConfig(env, { redisUrl: 'redis://127.0.0.1:6379' }),
+    archive: archiveConfig(env),
     coreGraphUrl: env.CORE_GRAPH_URL,
     ...(env.CATALOG_POLL_MS === undefined ? {} : { catalogPollMs: env.CATALOG_POLL_MS }),
     ...(env.SCHEDULER_INTERVAL_MS === undefined ? {} : { schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS }),

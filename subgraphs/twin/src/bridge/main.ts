@@ -1,5 +1,8 @@
 import { createServer } from 'node:http';
 import { configOrExit } from '@bst/service-kit';
+import { ArchiveRepository } from '../archive/ArchiveRepository.ts';
+import { retentionMsOf } from '../archive/configFromEnv.ts';
+import { openArchiveDatabase } from '../archive/db/openArchiveDatabase.ts';
 import { openTwinStore } from '../store/index.ts';
 import { coreCatalogSource } from './catalog/coreCatalogSource.ts';
 import { configFromEnv } from './configFromEnv.ts';
@@ -7,9 +10,16 @@ import { startBridge } from './startBridge.ts';
 
 const config = configOrExit(() => configFromEnv());
 const store = await openTwinStore(config.store);
+// A very late reading older than the hot window is replayed from the archive.
+const archiveDatabase = config.archive ? await openArchiveDatabase({ url: config.archive.url, max: 4 }) : null;
+const archive =
+  config.archive && archiveDatabase
+    ? new ArchiveRepository(archiveDatabase, { retentionMs: retentionMsOf(config.archive) })
+    : null;
 const bridge = await startBridge({
   mqttUrl: config.mqttUrl,
   store,
+  archive,
   catalogSource: coreCatalogSource({ url: config.coreGraphUrl, secret: config.trust.secret }),
   topicPrefix: config.topicPrefix,
   group: config.group,
@@ -47,6 +57,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     health.close();
     await bridge.stop();
     await store.close();
+    await archiveDatabase?.close();
     process.exit(0);
   });
 }

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import mqtt, { type IPublishPacket } from 'mqtt';
+import type { ArchiveRepository } from '../archive/ArchiveRepository.ts';
+import { createHistory } from '../archive/createHistory.ts';
 import type { TwinStore } from '../store/index.ts';
 import type { CatalogSource } from './catalog/coreCatalogSource.ts';
 import { type CatalogFollower, followCatalog } from './catalog/followCatalog.ts';
@@ -7,11 +9,14 @@ import { acknowledgeInOrder } from './delivery/acknowledgeInOrder.ts';
 import { handleDeviceMessage } from './handlers/index.ts';
 import { createGroupCommit, type GroupCommitStats, type IngestContext } from './ingest/createGroupCommit.ts';
 import { createMonitorCache } from './ingest/monitorCache.ts';
+import { replayFrom } from './ingest/replayVeryLate.ts';
 import { startScheduler } from './scheduler/startScheduler.ts';
 
 export interface BridgeOptions {
   mqttUrl: string;
   store: TwinStore;
+  /** Where a reading older than the hot window is replayed from (its series and checkpoints); null = hot window only. */
+  archive?: ArchiveRepository | null;
   catalogSource: CatalogSource;
   /** Topic root, `bio_supply` for the original's devices. */
   topicPrefix?: string;
@@ -78,11 +83,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ...(options.catalogTtlSeconds === undefined ? {} : { ttlSeconds: options.catalogTtlSeconds }),
   });
   const monitors = createMonitorCache();
+  const archive = options.archive ?? null;
   const commits = createGroupCommit({
     store: options.store,
     catalog: () => catalog.current(),
     monitors,
     onError,
+    replay: replayFrom(options.store, createHistory(options.store, archive), archive, (entity, reading, error) =>
+      onError(new Error(`very late reading of ${entity.code} at ${reading.at} kept in history only: ${error.message}`)),
+    ),
     ...options.groupCommit,
   });
   const context: IngestContext = { store: options.store, ingest: commits.ingest };

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '@bst/coldchain';
 import type { StreamId } from './alertCursor.ts';
 import type {
   AcknowledgeOutcome,
@@ -66,6 +67,8 @@ export interface StoreBackend {
   /** Entity keys with live state, most recently received first, with the receive time. */
   liveIndex(partition: number, limit: number): Promise<[string, number][]>;
   readings(entity: EntityRef, query: ReadingQuery): Promise<TwinReading[]>;
+  checkpointBefore(entity: EntityRef, before: number): Promise<Checkpoint | null>;
+  countReadings(entity: EntityRef, ranges: { after: number; before: number }[]): Promise<number[]>;
   alertsByIds(ids: string[]): Promise<(StoredAlert | null)[]>;
   /** Alert ids of the partition by startedAt, newest first (ties: id descending), from `offset`. */
   alertIds(partition: number, since: number | undefined, offset: number, count: number): Promise<string[]>;

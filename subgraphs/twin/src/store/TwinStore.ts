@@ -1,4 +1,13 @@
-import type { Alert, AlertEvent, AlertKind, AlertState, MonitorState, Severity, StorageProfile } from '@bst/coldchain';
+import type {
+  Alert,
+  AlertEvent,
+  AlertKind,
+  AlertState,
+  Checkpoint,
+  MonitorState,
+  Severity,
+  StorageProfile,
+} from '@bst/coldchain';
 
 export type EntityType = 'CONTAINER' | 'SAMPLE';
 
@@ -51,6 +60,11 @@ export interface MonitorUpdate {
   events: AlertEventRecord[];
   /** When the scheduler should next tick this entity (epoch ms); null = not until the next reading. */
   nextCheckAt: number | null;
+  /**
+   * Engine checkpoints that come with this state (`applyReading`'s, or a replay's): each replaces the stored one of
+   * its hour of event time (`CHECKPOINT_INTERVAL_MS`), is kept with the hot window and goes to the archive.
+   */
+  checkpoints?: Checkpoint[];
 }
 
 export interface ReadingCommit {
@@ -78,6 +92,8 @@ export interface ReadingQuery {
   until?: number;
   /** Only the newest `last` readings of the range (still returned oldest first). */
   last?: number;
+  /** Only the oldest `first` readings of the range (ignored with `last`). */
+  first?: number;
 }
 
 export interface AlertFilter {
@@ -224,7 +240,12 @@ export type OutboxEntry =
   /** Idempotent on (entity, reading.at). */
   | { handle: string; kind: 'reading'; entity: EntityRef; reading: TwinReading }
   /** Idempotent on (alertId, position): the transition's 1-based position in the alert's log. */
-  | { handle: string; kind: 'alert-event'; alertId: string; position: number; event: AlertEventRecord };
+  | { handle: string; kind: 'alert-event'; alertId: string; position: number; event: AlertEventRecord }
+  /**
+   * Keyed by (entity, hour of `checkpoint.at`); `version` is the engine state's version that came with it: a newer
+   * version replaces an older one, never the reverse (archivers may store entries out of order).
+   */
+  | { handle: string; kind: 'checkpoint'; entity: EntityRef; version: number; checkpoint: Checkpoint };
 
 export interface OutboxLag {
   /** Entries not yet acknowledged (delivered or not). */
@@ -257,6 +278,8 @@ export interface ArchiveOutbox {
 export interface TwinStore {
   readonly prefix: string;
   readonly partitions: number;
+  /** How much history the store keeps by event time (`retention.maxAgeMs`): older readings live in the archive. */
+  readonly hotWindowMs: number;
   /** Pub/sub channel names (JSON messages; see README). */
   readonly channels: { alertEvents: string; liveState: string };
   readonly outbox: ArchiveOutbox;
@@ -292,6 +315,10 @@ export interface TwinStore {
   liveEntities(limit?: number): Promise<EntityRef[]>;
   /** History within the range and the hot window, oldest first. */
   readings(entity: EntityRef, query?: ReadingQuery): Promise<TwinReading[]>;
+  /** How many readings the hot window holds strictly between `after` and `before` (event times), per range. */
+  countReadings(entity: EntityRef, ranges: { after: number; before: number }[]): Promise<number[]>;
+  /** The latest engine checkpoint kept in the hot window taken strictly before `before` (event time), or null. */
+  checkpointBefore(entity: EntityRef, before: number): Promise<Checkpoint | null>;
   alert(id: string): Promise<StoredAlert | null>;
   /** Newest first (by startedAt). */
   alerts(filter?: AlertFilter, first?: number): Promise<StoredAlert[]>;

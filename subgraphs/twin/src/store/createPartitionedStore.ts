@@ -23,6 +23,7 @@ import { truncatePayload } from './truncatePayload.ts';
 export interface PartitionedStoreConfig {
   prefix: string;
   partitions: number;
+  hotWindowMs: number;
   channels: TwinStore['channels'];
 }
 
@@ -147,6 +148,7 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
   const store: TwinStore = {
     prefix: config.prefix,
     partitions,
+    hotWindowMs: config.hotWindowMs,
     channels: config.channels,
     outbox,
     ready,
@@ -232,6 +234,16 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
     async readings(entity, query = {}) {
       await ready();
       return backend.readings(entity, query);
+    },
+
+    async checkpointBefore(entity, before) {
+      await ready();
+      return backend.checkpointBefore(entity, before);
+    },
+
+    async countReadings(entity, ranges) {
+      await ready();
+      return ranges.length === 0 ? [] : backend.countReadings(entity, ranges);
     },
 
     async alert(id) {

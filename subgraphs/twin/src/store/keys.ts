@@ -51,6 +51,7 @@ export function storeKeys(prefix: string, partitions: number) {
       readings: (key: string) => `${base}readings:${key}`,
       live: (key: string) => `${base}live:${key}`,
       monitor: (key: string) => `${base}monitor:${key}`,
+      checkpoints: (key: string) => `${base}checkpoints:${key}`,
       entityAlerts: (key: string) => `${base}alerts:${key}`,
       alert: (id: string) => `${base}alert:${id}`,
       alertLog: (id: string) => `${base}alert-log:${id}`,

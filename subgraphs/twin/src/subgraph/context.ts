@@ -1,5 +1,7 @@
+import type { Compliance } from '@bst/coldchain';
 import type { SubgraphContext } from '@bst/subgraph-kit';
 import DataLoader from 'dataloader';
+import type { ArchiveRepository, ComplianceReader, ComplianceRequest, History } from '../archive/index.ts';
 import type { CatalogView } from '../bridge/index.ts';
 import { type EntityRef, entityKey, type LiveState, type TwinStore } from '../store/index.ts';
 import type { CatalogReader } from './catalog/createCatalogReader.ts';
@@ -11,12 +13,21 @@ export interface TwinContext extends SubgraphContext {
   catalog(): Promise<CatalogView | null>;
   /** Live states batched into one store round trip per request (a gateway fetches many entities at once). */
   live: DataLoader<EntityRef, LiveState | null, string>;
+  /** Readings wherever they are: the hot window, and the archive when there is one. */
+  history: History;
+  /** The archive, or null when this twin runs on the hot window alone. */
+  archive: ArchiveRepository | null;
+  /** Compliance from the archive's rollups, batched per request (one set of archive queries for many containers). */
+  archivedCompliance: DataLoader<ComplianceRequest, Compliance, ComplianceRequest> | null;
   now(): number;
 }
 
 export interface TwinContextOptions {
   store: TwinStore;
   catalogReader: CatalogReader;
+  history: History;
+  archive: ArchiveRepository | null;
+  readCompliance: ComplianceReader | null;
   now: () => number;
   /** False for long-lived subscriptions, whose catalog and live state must not freeze at subscribe time. */
   memoise: boolean;
@@ -24,7 +35,7 @@ export interface TwinContextOptions {
 
 export function createTwinContext(
   identity: SubgraphContext['identity'],
-  { store, catalogReader, now, memoise }: TwinContextOptions,
+  { store, catalogReader, history, archive, readCompliance, now, memoise }: TwinContextOptions,
 ): TwinContext {
   let catalog: Promise<CatalogView | null> | undefined;
   return {
@@ -41,5 +52,10 @@ export function createTwinContext(
       cacheKeyFn: entityKey,
       cache: memoise,
     }),
+    history,
+    archive,
+    archivedCompliance: readCompliance
+      ? new DataLoader((requests: readonly ComplianceRequest[]) => readCompliance(requests), { cache: false })
+      : null,
   };
 }

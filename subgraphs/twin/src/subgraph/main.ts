@@ -1,5 +1,6 @@
 import { configOrExit } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
+import { ArchiveRepository, openArchiveDatabase, retentionMsOf } from '../archive/index.ts';
 import { coreCatalogSource } from '../bridge/index.ts';
 import { openTwinStore } from '../store/index.ts';
 import { configFromEnv } from './configFromEnv.ts';
@@ -7,8 +8,15 @@ import { startTwinSubgraph } from './startTwinSubgraph.ts';
 
 const config = configOrExit(() => configFromEnv());
 const store = await openTwinStore(config.store);
+// History, compliance and records read the durable archive too (else the hot window alone).
+const archiveDatabase = config.archive ? await openArchiveDatabase({ url: config.archive.url }) : null;
+const archive =
+  config.archive && archiveDatabase
+    ? new ArchiveRepository(archiveDatabase, { retentionMs: retentionMsOf(config.archive) })
+    : null;
 const subgraph = await startTwinSubgraph({
   store,
+  archive,
   port: config.port,
   host: config.host,
   gatewaySecret: config.trust.secret,
@@ -21,4 +29,5 @@ console.log(JSON.stringify({ service: 'twin-subgraph', ready: true, url: subgrap
 handleShutdownSignals(async () => {
   await subgraph.stop();
   await store.close();
+  await archiveDatabase?.close();
 });

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createSubgraphServer } from '@bst/subgraph-kit';
+import { type ArchiveRepository, createComplianceReader, createHistory } from '../archive/index.ts';
 import type { CatalogSource } from '../bridge/index.ts';
 import type { TwinStore } from '../store/index.ts';
 import { createCatalogReader } from './catalog/createCatalogReader.ts';
@@ -10,6 +11,11 @@ import { serveSubscriptions } from './subscriptions/serveSubscriptions.ts';
 export interface TwinSubgraphOptions {
   /** Redis in production, the memory adapter in the embedded platform; the caller owns it (not closed on stop). */
   store: TwinStore;
+  /**
+   * The durable record (Postgres, PGlite in `npm start`); the caller owns it. Without one, history and compliance
+   * come from the store's hot window alone.
+   */
+  archive?: ArchiveRepository | null;
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
@@ -42,9 +48,17 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
     ...(options.catalogSource ? { source: options.catalogSource } : {}),
     ...(options.catalogTtlSeconds === undefined ? {} : { ttlSeconds: options.catalogTtlSeconds }),
   });
+  const archive = options.archive ?? null;
+  const history = createHistory(options.store, archive);
+  const readCompliance = archive
+    ? createComplianceReader({ store: options.store, archive, history, now: options.now ?? Date.now })
+    : null;
   const settings = {
     store: options.store,
     catalogReader,
+    history,
+    archive,
+    readCompliance,
     now: options.now ?? Date.now,
   };
   const server = await createSubgraphServer<TwinContext>({
@@ -56,7 +70,7 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
     ...(options.identityMaxAgeSeconds === undefined ? {} : { identityMaxAgeSeconds: options.identityMaxAgeSeconds }),
     context: ({ identity }) => createTwinContext(identity, { ...settings, memoise: true }),
     health: async () => {
-      await options.store.ingestStats();
+      await Promise.all([options.store.ingestStats(), archive?.ping()]);
     },
   });
   const subscriptions = serveSubscriptions({

@@ -57,6 +57,17 @@ export function describeTwinStoreContract(harness: ContractHarness) {
       expect(range.map((r) => (r.at - t0) / 60_000)).toEqual([1, 2, 3]);
       const last = await store.readings(box, { last: 2 });
       expect(last.map((r) => (r.at - t0) / 60_000)).toEqual([3, 4]);
+      const first = await store.readings(box, { since: t0 + 60_000, first: 2 });
+      expect(first.map((r) => (r.at - t0) / 60_000)).toEqual([1, 2]);
+      // Counts between event times, both ends excluded (what the archive compares its hourly rollups with).
+      expect(
+        await store.countReadings(box, [
+          { after: t0, before: t0 + 3 * 60_000 },
+          { after: t0 - 1, before: t0 + 10 * 60_000 },
+          { after: t0 + 4 * 60_000, before: t0 + 10 * 60_000 },
+        ]),
+      ).toEqual([2, 5, 0]);
+      expect(store.hotWindowMs).toBe(3600_000);
     });
 
     it('bounds history by count and by age', async () => {

@@ -1,3 +1,4 @@
+import { createHistory } from '../../archive/createHistory.ts';
 import {
   type EntityRef,
   entityKey,
@@ -9,7 +10,8 @@ import {
 } from '../../store/index.ts';
 import type { CatalogView } from '../catalog/followCatalog.ts';
 import { createMonitorCache, type MonitorCache } from './monitorCache.ts';
-import { type EngineStep, stepEngine } from './stepEngine.ts';
+import { type ReplayVeryLate, replayFrom } from './replayVeryLate.ts';
+import { type EngineStep, stepEngine, stepFromReplay } from './stepEngine.ts';
 
 export interface GroupCommitOptions {
   store: TwinStore;
@@ -20,6 +22,8 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** Batches being committed at once; while they are, arriving readings wait and form the next batch. */
   maxInFlight?: number;
+  /** Replays a reading older than the engine's reorder horizon; default: from the store's hot window alone. */
+  replay?: ReplayVeryLate;
   onError?: (error: unknown) => void;
 }
 
@@ -67,6 +71,8 @@ interface Taken {
   steps: EngineStep[];
   /** The engine record the first step started from. */
   start: MonitorRecord;
+  /** A reading older than the reorder horizon, first in its entity's queue: replayed and committed on its own. */
+  replay?: { item: Waiting; step: EngineStep };
 }
 
 const retryDelaysMs = [50, 100, 250, 500, 1000, 2000];
@@ -89,6 +95,7 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
   const maxBatch = options.maxBatch ?? 256;
   const maxInFlight = options.maxInFlight ?? 2;
   const onError = options.onError ?? (() => {});
+  const replay = options.replay ?? replayFrom(store, createHistory(store, null), null);
   const lanes = new Map<string, Lane>();
   // Keys of lanes with readings and no batch in flight, oldest first.
   const ready = new Set<string>();
@@ -116,6 +123,11 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
     for (const item of lane.queue) {
       if (taken.items.length >= room) break;
       const step = stepEngine(catalog, lane.entity, record, item.reading);
+      if (step.replay) {
+        // Replayed from the stored state of its entity (needs I/O): only as the first reading of the entity's batch.
+        if (taken.items.length === 0) taken.replay = { item, step };
+        break;
+      }
       // Without a compare-and-set nothing would catch a judgement made on a state this batch has not stored yet.
       if (speculative && !step.commit.monitor) break;
       speculative ||= step.commit.monitor !== undefined;
@@ -123,7 +135,7 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
       taken.steps.push(step);
       record = step.next;
     }
-    lane.queue.splice(0, taken.items.length);
+    lane.queue.splice(0, taken.items.length + (taken.replay ? 1 : 0));
     return taken;
   }
 
@@ -144,7 +156,8 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
     stats.batches++;
     stats.readings += commits.length;
     stats.largestBatch = Math.max(stats.largestBatch, commits.length);
-    void commitBatch(batch, commits).finally(() => {
+    const replays = batch.filter((taken) => taken.replay).map(replayOne);
+    void Promise.all([commits.length > 0 ? commitBatch(batch, commits) : undefined, ...replays]).finally(() => {
       inFlight--;
       for (const { lane } of batch) {
         lane.busy = false;
@@ -177,6 +190,36 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
     lane.queue.unshift(...retry);
   }
 
+  /** A very late reading: load the stored series, replay, then commit under the same compare-and-set. */
+  async function replayOne(taken: Taken): Promise<void> {
+    const { lane, start } = taken;
+    const { item, step } = taken.replay as { item: Waiting; step: EngineStep };
+    const { before, profile } = step.replay as NonNullable<EngineStep['replay']>;
+    try {
+      const replayed = start.state ? await replay(lane.entity, start.state, item.reading, before, profile) : null;
+      const final = stepFromReplay(lane.entity, start, item.reading, profile, replayed);
+      const [outcome] = (await store.commitReadings([final.commit])) as [ReadingCommitOutcome];
+      if (outcome.status === 'conflict') {
+        monitors.set(lane.entity, outcome.current);
+        stats.conflicts++;
+        lane.queue.unshift(item);
+        return;
+      }
+      if (final.commit.monitor) monitors.set(lane.entity, outcome.status === 'stored' ? final.next : start);
+      item.resolve(outcome);
+    } catch (error) {
+      onError(error);
+      if (closed) {
+        for (const waiting of [item, ...lane.queue.splice(0)]) waiting.reject(error);
+        return;
+      }
+      await new Promise((resolve) =>
+        setTimeout(resolve, retryDelaysMs[Math.min(failures++, retryDelaysMs.length - 1)]),
+      );
+      lane.queue.unshift(item);
+    }
+  }
+
   async function commitBatch(batch: Taken[], commits: ReadingCommit[]): Promise<void> {
     let outcomes: ReadingCommitOutcome[];
     try {
@@ -190,6 +233,7 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
         );
       }
       for (const { lane, items } of batch) {
+        if (items.length === 0) continue;
         if (closed) {
           // Nothing of these entities may be stored after a reading that was not: all are left for redelivery.
           for (const item of [...items, ...lane.queue.splice(0)]) item.reject(error);

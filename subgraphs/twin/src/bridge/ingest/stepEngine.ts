@@ -1,4 +1,12 @@
-import { applyReading, initialState, type MonitorState } from '@bst/coldchain';
+import {
+  type AlertEvent,
+  applyReading,
+  type Checkpoint,
+  initialState,
+  type MonitorState,
+  type ReplayOutcome,
+  type StorageProfile,
+} from '@bst/coldchain';
 import type { EntityRef, LiveState, MonitorRecord, ReadingCommit, TwinReading } from '../../store/index.ts';
 import type { CatalogView } from '../catalog/followCatalog.ts';
 import { nextCheckAt } from '../scheduler/nextCheckAt.ts';
@@ -9,6 +17,11 @@ export interface EngineStep {
   commit: ReadingCommit;
   /** The entity's engine record once `commit` is stored: the next reading of the entity starts from it. */
   next: MonitorRecord;
+  /**
+   * Set when the reading is older than the engine's reorder horizon: it needs a replay of the stored series
+   * (`stepFromReplay`) before the entity's next reading; `commit` is then its history-only fallback.
+   */
+  replay?: { before: number; profile: StorageProfile };
 }
 
 function liveFromReading(entity: EntityRef, reading: TwinReading, registered: boolean): LiveState {
@@ -62,18 +75,65 @@ export function stepEngine(
   const outcome = applyReading(record.state ?? initialState(), reading, profile);
   const live = liveFromState(entity, outcome.state, reading);
   if (outcome.accepted === 'duplicate') return { commit: { entity, reading, live }, next: record };
+  if (outcome.accepted === 'needs-replay') {
+    return {
+      commit: { entity, reading, live },
+      next: record,
+      replay: { before: outcome.replayBefore ?? reading.at, profile },
+    };
+  }
+  return moved(
+    entity,
+    record,
+    reading,
+    profile,
+    outcome.state,
+    outcome.events,
+    outcome.checkpoint ? [outcome.checkpoint] : [],
+  );
+}
+
+/**
+ * The step for a very late reading once its replay is known: the corrections (marked late), the rebuilt state and the
+ * checkpoints that replace those after the one replayed from, under the same compare-and-set as any other commit.
+ * Without a replay (the stored series did not fit) or for a known event time, the reading goes to history only.
+ */
+export function stepFromReplay(
+  entity: EntityRef,
+  record: MonitorRecord,
+  reading: TwinReading,
+  profile: StorageProfile,
+  replay: ReplayOutcome | null,
+): EngineStep {
+  const state = record.state ?? initialState();
+  if (replay === null || replay.accepted[0] !== 'late') {
+    return { commit: { entity, reading, live: liveFromState(entity, state, reading) }, next: record };
+  }
+  return moved(entity, record, reading, profile, replay.state, replay.events, replay.checkpoints);
+}
+
+function moved(
+  entity: EntityRef,
+  record: MonitorRecord,
+  reading: TwinReading,
+  profile: StorageProfile,
+  state: MonitorState,
+  events: AlertEvent[],
+  checkpoints: Checkpoint[],
+): EngineStep {
   return {
     commit: {
       entity,
       reading,
-      live,
+      live: liveFromState(entity, state, reading),
       monitor: {
         expectedVersion: record.version,
-        state: outcome.state,
-        events: toAlertEventRecords(entity, outcome.events),
-        nextCheckAt: nextCheckAt(outcome.state, profile, reading.receivedAt),
+        state,
+        events: toAlertEventRecords(entity, events),
+        nextCheckAt: nextCheckAt(state, profile, reading.receivedAt),
+        ...(checkpoints.length > 0 ? { checkpoints } : {}),
       },
     },
-    next: { state: outcome.state, version: record.version + 1 },
+    next: { state, version: record.version + 1 },
   };
 }

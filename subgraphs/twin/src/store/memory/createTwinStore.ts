@@ -1,4 +1,9 @@
-import { acknowledgeAlert as acknowledgeEngineAlert, applyEventToAlert } from '@bst/coldchain';
+import {
+  acknowledgeAlert as acknowledgeEngineAlert,
+  applyEventToAlert,
+  CHECKPOINT_INTERVAL_MS,
+  type Checkpoint,
+} from '@bst/coldchain';
 import { compareStreamIds, type StreamId, streamStart } from '../alertCursor.ts';
 import { createPartitionedStore } from '../createPartitionedStore.ts';
 import { entityKey, parseEntityKey, storeKeys } from '../keys.ts';
@@ -39,6 +44,8 @@ interface EntityRecord {
   readings: TwinReading[];
   live: LiveState | null;
   monitor: MonitorRecord;
+  /** Engine checkpoints in the hot window, by hour of event time (absent in snapshots written before they existed). */
+  checkpoints?: Map<number, Checkpoint>;
 }
 
 type OutboxPayload = OutboxEntry extends infer E ? (E extends OutboxEntry ? Omit<E, 'handle'> : never) : never;
@@ -126,6 +133,10 @@ function restore(json: unknown): MemoryState {
 
 function copyMonitor(monitor: MonitorRecord): MonitorRecord {
   return { state: monitor.state === null ? null : structuredClone(monitor.state), version: monitor.version };
+}
+
+function hourOfCheckpoint(at: number): number {
+  return Math.floor(at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS;
 }
 
 function byNewest(a: [string, number], b: [string, number]): number {
@@ -231,10 +242,25 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
     publish(keys.alertChannel, entry);
   }
 
-  function setMonitor(p: number, key: string, target: EntityRecord, update: MonitorUpdate): void {
+  function setMonitor(p: number, key: string, target: EntityRecord, update: MonitorUpdate, now: number): void {
     target.monitor = { state: structuredClone(update.state), version: target.monitor.version + 1 };
     if (update.nextCheckAt === null) part(p).due.delete(key);
     else part(p).due.set(key, update.nextCheckAt);
+    if (!update.checkpoints?.length) return;
+    target.checkpoints ??= new Map();
+    const entity = parseEntityKey(key);
+    for (const checkpoint of update.checkpoints) {
+      target.checkpoints.set(hourOfCheckpoint(checkpoint.at), structuredClone(checkpoint));
+      appendOutbox(p, { kind: 'checkpoint', entity, version: target.monitor.version, checkpoint }, now);
+    }
+  }
+
+  /** Checkpoints leave with the hot window's readings (the archive keeps them). */
+  function trimCheckpoints(target: EntityRecord, cutoff: number): void {
+    if (!target.checkpoints) return;
+    for (const hour of target.checkpoints.keys()) {
+      if (hour + CHECKPOINT_INTERVAL_MS < cutoff) target.checkpoints.delete(hour);
+    }
   }
 
   function insertReading(readings: TwinReading[], reading: TwinReading, newest: number): void {
@@ -264,8 +290,10 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
         broken.add(key);
         return { status: 'conflict', current: copyMonitor(target.monitor) };
       }
-      if (monitor) setMonitor(p, key, target, monitor);
-      insertReading(target.readings, reading, Math.max(target.live?.at ?? reading.at, reading.at));
+      if (monitor) setMonitor(p, key, target, monitor, now);
+      const newest = Math.max(target.live?.at ?? reading.at, reading.at);
+      insertReading(target.readings, reading, newest);
+      trimCheckpoints(target, newest - retention.maxAgeMs);
       partition.stats.accepted++;
       let late = false;
       if (target.live && target.live.at > reading.at) {
@@ -299,7 +327,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
     if (commit.expectedVersion !== target.monitor.version) {
       return { status: 'conflict', current: copyMonitor(target.monitor) };
     }
-    setMonitor(p, key, target, commit);
+    setMonitor(p, key, target, commit, now);
     for (const event of commit.events) applyAlertEvent(p, event, now);
     return { status: 'stored' };
   }
@@ -410,8 +438,24 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
       const inRange = all.filter(
         (r) => (query.since === undefined || r.at >= query.since) && (query.until === undefined || r.at <= query.until),
       );
-      const selected = query.last === undefined ? inRange : inRange.slice(Math.max(0, inRange.length - query.last));
+      const selected =
+        query.last !== undefined
+          ? inRange.slice(Math.max(0, inRange.length - query.last))
+          : query.first !== undefined
+            ? inRange.slice(0, query.first)
+            : inRange;
       return selected.map((r) => ({ ...r }));
+    },
+    async countReadings(entity, ranges) {
+      const all = state.entities.get(entityKey(entity))?.readings ?? [];
+      return ranges.map(({ after, before }) => all.filter((r) => r.at > after && r.at < before).length);
+    },
+    async checkpointBefore(entity, before) {
+      let found: Checkpoint | null = null;
+      for (const checkpoint of state.entities.get(entityKey(entity))?.checkpoints?.values() ?? []) {
+        if (checkpoint.at < before && (found === null || checkpoint.at > found.at)) found = checkpoint;
+      }
+      return found && structuredClone(found);
     },
     async alertsByIds(ids) {
       return ids.map((id) => {
@@ -521,6 +565,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
   return createPartitionedStore(backend, {
     prefix,
     partitions,
+    hotWindowMs: retention.maxAgeMs,
     channels: { alertEvents: keys.alertChannel, liveState: keys.liveChannel },
   });
 }

@@ -1,4 +1,4 @@
-import { alertMessage, alertState } from '@bst/coldchain';
+import { alertMessage, alertState, CHECKPOINT_INTERVAL_MS, type Checkpoint } from '@bst/coldchain';
 import { Cluster } from 'ioredis';
 import type { StreamId } from '../alertCursor.ts';
 import { createPartitionedStore } from '../createPartitionedStore.ts';
@@ -71,6 +71,7 @@ function alertEventArgs(event: AlertEventRecord): string[] {
 
 function readingCommitArgs({ entity, reading, live, monitor }: ReadingCommit): string[] {
   const events = monitor?.events ?? [];
+  const checkpoints = monitor?.checkpoints ?? [];
   return [
     entityKey(entity),
     entity.entityType,
@@ -85,7 +86,12 @@ function readingCommitArgs({ entity, reading, live, monitor }: ReadingCommit): s
     monitor ? JSON.stringify(monitor.state) : '',
     monitor?.nextCheckAt == null ? '' : String(monitor.nextCheckAt),
     String(events.length),
+    String(checkpoints.length),
     ...events.flatMap(alertEventArgs),
+    ...checkpoints.flatMap((c) => [
+      String(Math.floor(c.at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS),
+      JSON.stringify(c),
+    ]),
   ];
 }
 
@@ -142,6 +148,15 @@ function outboxEntry(partition: number, [id, pairs]: StreamEntry): OutboxEntry {
       kind: 'reading',
       entity: parseEntityKey(fields.e ?? ''),
       reading: JSON.parse(fields.r ?? '{}') as TwinReading,
+    };
+  }
+  if (fields.k === 'c') {
+    return {
+      handle,
+      kind: 'checkpoint',
+      entity: parseEntityKey(fields.e ?? ''),
+      version: Number(fields.v),
+      checkpoint: JSON.parse(fields.c ?? '{}') as Checkpoint,
     };
   }
   return {
@@ -344,10 +359,32 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
       const min = query.since ?? '-inf';
       const max = query.until ?? '+inf';
       const members =
-        query.last === undefined
-          ? await redis.zrangebyscore(readingsKey, min, max)
-          : (await redis.zrevrangebyscore(readingsKey, max, min, 'LIMIT', 0, query.last)).reverse();
+        query.last !== undefined
+          ? (await redis.zrevrangebyscore(readingsKey, max, min, 'LIMIT', 0, query.last)).reverse()
+          : query.first !== undefined
+            ? await redis.zrangebyscore(readingsKey, min, max, 'LIMIT', 0, query.first)
+            : await redis.zrangebyscore(readingsKey, min, max);
       return members.map((m) => JSON.parse(m) as TwinReading);
+    },
+    async countReadings(entity, ranges) {
+      const key = entityKey(entity);
+      const readingsKey = keys.ofEntity(key).readings(key);
+      // One command per range, pipelined by the client into one round trip.
+      return Promise.all(ranges.map(({ after, before }) => redis.zcount(readingsKey, `(${after}`, `(${before}`)));
+    },
+    async checkpointBefore(entity, before) {
+      const key = entityKey(entity);
+      // Scored by hour: the hour holding `before` may have its checkpoint after it, the one before cannot.
+      const found = await redis.zrevrangebyscore(
+        keys.ofEntity(key).checkpoints(key),
+        `(${before}`,
+        '-inf',
+        'LIMIT',
+        0,
+        2,
+      );
+      const checkpoint = found.map((json) => JSON.parse(json) as Checkpoint).find((c) => c.at < before);
+      return checkpoint ?? null;
     },
 
     alertsByIds,
@@ -520,6 +557,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
   return createPartitionedStore(backend, {
     prefix,
     partitions,
+    hotWindowMs: retention.maxAgeMs,
     channels: { alertEvents: keys.alertChannel, liveState: keys.liveChannel },
   });
 }

@@ -1,3 +1,5 @@
+import { CHECKPOINT_INTERVAL_MS } from '@bst/coldchain';
+
 /**
  * The Redis adapter's write scripts. Each touches one partition: every key it builds starts with the partition's
  * `base` (`{prefix}:{tag}:`), which carries the partition's hash tag, and KEYS[1] names a key of that partition so
@@ -8,7 +10,9 @@
 /** Arguments per alert event (see `alertEventArgs`). */
 export const argsPerAlertEvent = 12;
 /** Arguments per reading commit before its events (see `readingCommitArgs`). */
-export const argsPerReadingCommit = 13;
+export const argsPerReadingCommit = 14;
+/** Arguments per checkpoint, after a commit's events: hour, JSON. */
+export const argsPerCheckpoint = 2;
 
 /**
  * The mirror of `applyEventToAlert` (packages/coldchain), plus what the store does around it: the alert log, the
@@ -120,13 +124,27 @@ local function setMonitor(ctx, ek, version, stateJson, nextCheckAt)
   if nextCheckAt == '' then redis.call('ZREM', ctx.base .. 'due', ek)
   else redis.call('ZADD', ctx.base .. 'due', nextCheckAt, ek) end
 end
+
+-- Each checkpoint replaces the one of its hour (score), and goes to the archive with the state's new version.
+local function setCheckpoints(ctx, ek, version, first, count)
+  local key = ctx.base .. 'checkpoints:' .. ek
+  for i = 0, count - 1 do
+    local hour, json = ARGV[first + i * ${argsPerCheckpoint}], ARGV[first + i * ${argsPerCheckpoint} + 1]
+    redis.call('ZREMRANGEBYSCORE', key, hour, hour)
+    redis.call('ZADD', key, hour, json)
+    if ctx.outbox == '1' then
+      redis.call('XADD', ctx.base .. 'outbox', '*', 'k', 'c', 'e', ek, 'v', tostring(version + 1), 'c', json)
+    end
+  end
+end
 `;
 
 /**
  * KEYS[1]: the partition's stats hash.
  * ARGV: base, partition, liveChannel, alertChannel, maxReadings, maxAgeMs, outbox ('1'), streamMaxAgeMs,
  *       streamMaxLength, commitCount, then per commit: entityKey, entityType, code, at, receivedAt, readingJson,
- *       liveJson, registered, hasMonitor, expectedVersion, stateJson, nextCheckAt ('' = none), eventCount, events.
+ *       liveJson, registered, hasMonitor, expectedVersion, stateJson, nextCheckAt ('' = none), eventCount,
+ *       checkpointCount, events, checkpoints (hour, JSON).
  * Returns one of {'duplicate'} | {'conflict', version, stateJson} | {'stored', late} per commit.
  */
 export const commitReadingsLua = `${applyAlertEvent}
@@ -140,9 +158,10 @@ local broken = {}
 local o = 11
 for n = 1, tonumber(ARGV[10]) do
   local ek, entityType, code, at, receivedAt, readingJson, liveJson, registered, hasMonitor, expected, stateJson,
-    nextCheckAt, eventCount = unpack(ARGV, o, o + ${argsPerReadingCommit - 1})
+    nextCheckAt, eventCount, checkpointCount = unpack(ARGV, o, o + ${argsPerReadingCommit - 1})
   local firstEvent = o + ${argsPerReadingCommit}
-  o = firstEvent + tonumber(eventCount) * ${argsPerAlertEvent}
+  local firstCheckpoint = firstEvent + tonumber(eventCount) * ${argsPerAlertEvent}
+  o = firstCheckpoint + tonumber(checkpointCount) * ${argsPerCheckpoint}
   local readings = base .. 'readings:' .. ek
   local monitorKey = base .. 'monitor:' .. ek
   local monitored = hasMonitor == '1'
@@ -164,6 +183,7 @@ for n = 1, tonumber(ARGV[10]) do
         results[n] = { 'conflict', tostring(version), current[2] or '' }
       else
         setMonitor(ctx, ek, version, stateJson, nextCheckAt)
+        setCheckpoints(ctx, ek, version, firstCheckpoint, tonumber(checkpointCount))
       end
     end
     if stored then
@@ -174,6 +194,8 @@ for n = 1, tonumber(ARGV[10]) do
       redis.call('ZADD', readings, at, readingJson)
       redis.call('ZREMRANGEBYRANK', readings, 0, -(maxReadings + 1))
       redis.call('ZREMRANGEBYSCORE', readings, '-inf', '(' .. string.format('%.0f', newest - maxAge))
+      redis.call('ZREMRANGEBYSCORE', base .. 'checkpoints:' .. ek, '-inf',
+        '(' .. string.format('%.0f', newest - maxAge - ${CHECKPOINT_INTERVAL_MS}))
       redis.call('HINCRBY', KEYS[1], 'accepted', 1)
       local late = '0'
       if liveAt and tonumber(liveAt) > tonumber(at) then

@@ -49,6 +49,7 @@ export const alertResolvers = {
       value: event.value ?? null,
       by: event.by ?? null,
       note: event.note ?? null,
+      late: event.late === true,
       message: event.message,
     }));
   },

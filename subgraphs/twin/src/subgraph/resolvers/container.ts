@@ -1,9 +1,18 @@
-import { type AlertKind, type AlertState, compliance } from '@bst/coldchain';
-import { notFound } from '@bst/subgraph-kit';
+import type { AlertKind, AlertState } from '@bst/coldchain';
+import { badUserInput, notFound } from '@bst/subgraph-kit';
 import type { EntityRef } from '../../store/index.ts';
 import type { TwinContext } from '../context.ts';
 import { pageSize, readingRange, timeWindow } from './arguments.ts';
+import { checkRetention, complianceOf, parseReadingCursor, readingCursor } from './history.ts';
 import { alertShape, complianceShape, defaultStaleAfterSeconds, liveStateShape, readingShape } from './shapes.ts';
+import { type RecordArgs, recordOfContainer } from './temperatureRecord.ts';
+
+/** A list field's ceiling; longer ranges page through `readingHistory`. */
+const maxReadings = 1000;
+/** What a bare `readings` (no range, no `last`) gives: the newest few. */
+const bareReadings = 100;
+/** The earliest event time anyone asks about when a range is open at its start. */
+const beginning = 0;
 
 interface ContainerRef {
   code: string;
@@ -43,12 +52,55 @@ export const containerResolvers = {
     ctx: TwinContext,
   ) {
     const range = readingRange(args.since, args.until);
-    const last = args.last === null || args.last === undefined ? undefined : pageSize('last', args.last, 1, 10_000);
-    const readings = await ctx.store.readings(containerOf(container), {
-      ...range,
-      ...(last === undefined ? {} : { last }),
-    });
+    const bare = range.since === undefined && range.until === undefined;
+    const last = pageSize('last', args.last, bare ? bareReadings : 0, maxReadings) || undefined;
+    const since = range.since ?? beginning;
+    const until = range.until ?? ctx.now() + 24 * 3600_000;
+    const { readings } = await ctx.history.page(
+      containerOf(container),
+      last === undefined ? { since, until, first: maxReadings } : { since, until, last },
+    );
     return readings.map(readingShape);
+  },
+
+  async readingHistory(
+    container: ContainerRef,
+    args: {
+      since?: Date | null;
+      until?: Date | null;
+      first?: number | null;
+      after?: string | null;
+      last?: number | null;
+      before?: string | null;
+    },
+    ctx: TwinContext,
+  ) {
+    const range = readingRange(args.since, args.until);
+    if (args.last !== null && args.last !== undefined && args.first !== null && args.first !== undefined) {
+      throw badUserInput('last', 'pass first (forwards) or last (backwards), not both');
+    }
+    const backward = args.last !== null && args.last !== undefined;
+    const size = backward
+      ? pageSize('last', args.last, 100, maxReadings)
+      : pageSize('first', args.first, 100, maxReadings);
+    const after = parseReadingCursor('after', args.after);
+    const before = parseReadingCursor('before', args.before);
+    const since = range.since ?? beginning;
+    const until = range.until ?? ctx.now() + 24 * 3600_000;
+    const page = await ctx.history.page(
+      containerOf(container),
+      backward ? { since, until, last: size, before } : { since, until, first: size, after },
+    );
+    const edges = page.readings.map((reading) => ({ cursor: readingCursor(reading), node: readingShape(reading) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: backward ? before !== null : page.more,
+        hasPreviousPage: backward ? page.more : after !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
   },
 
   async alerts(
@@ -78,10 +130,13 @@ export const containerResolvers = {
   async compliance(container: ContainerRef, args: { since?: Date | null; until?: Date | null }, ctx: TwinContext) {
     const entity = containerOf(container);
     const window = timeWindow(args.since, args.until, ctx.now());
+    checkRetention(ctx, window);
     const profile = await profileOf(ctx, entity);
     if (!profile) throw notFound('compliance', `${entity.code} has no storage profile to judge its readings by`);
-    // The whole history up to the window's end, so the budget counts every excursion since the start.
-    const readings = await ctx.store.readings(entity, { until: window.until });
-    return complianceShape(compliance(readings, profile, window), profile);
+    return complianceShape(await complianceOf(ctx, entity, profile, window), profile);
+  },
+
+  temperatureRecord(container: ContainerRef, args: RecordArgs, ctx: TwinContext) {
+    return recordOfContainer(ctx, container.code, args);
   },
 };

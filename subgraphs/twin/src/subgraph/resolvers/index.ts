@@ -3,6 +3,7 @@ import { alertMutations, alertQueries, alertResolvers } from './alerts.ts';
 import { containerResolvers } from './container.ts';
 import { ingestQueries } from './ingest.ts';
 import { sampleResolvers } from './sample.ts';
+import { shipmentResolvers } from './shipment.ts';
 import { subscriptionResolvers } from './subscriptions.ts';
 
 export const twinResolvers = {
@@ -12,5 +13,6 @@ export const twinResolvers = {
   Subscription: subscriptionResolvers,
   Container: containerResolvers,
   Sample: sampleResolvers,
+  Shipment: shipmentResolvers,
   Alert: alertResolvers,
 };

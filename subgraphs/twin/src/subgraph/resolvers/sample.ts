@@ -1,7 +1,9 @@
 import { type CustodyInterval, exposure, type Reading } from '@bst/coldchain';
 import { badUserInput } from '@bst/subgraph-kit';
 import type { TwinContext } from '../context.ts';
+import { checkRetention } from './history.ts';
 import { complianceShape } from './shapes.ts';
+import { type RecordArgs, recordOfSample } from './temperatureRecord.ts';
 
 /** The representation the gateway sends: core's custody intervals ride along thanks to @requires (DateTimes as text). */
 interface SampleRef {
@@ -31,15 +33,29 @@ export const sampleResolvers = {
       if (since > until) throw badUserInput('since', 'since must not be after until');
       window = { since, until };
     }
-    const codes = [...new Set(intervals.map((i) => i.containerCode))];
-    const histories = await Promise.all(
-      codes.map((code) => ctx.store.readings({ entityType: 'CONTAINER', code }, window ? { until: window.until } : {})),
-    );
-    const readingsByContainer: Record<string, Reading[]> = Object.fromEntries(codes.map((c, i) => [c, histories[i]!]));
+    const end = window?.until ?? ctx.now();
+    const start = window?.since ?? Math.min(...intervals.map((i) => i.from), end);
+    checkRetention(ctx, { since: start, until: end });
+    // Each container's readings over the sample's custody (and the staleness before it): hot window and archive.
+    const staleMs = profile.staleAfterSeconds * 1000;
+    const hops = intervals.map((i) => ({
+      entity: { entityType: 'CONTAINER' as const, code: i.containerCode },
+      from: Math.max(i.from, start) - staleMs,
+      to: Math.min(i.to ?? end, end),
+    }));
+    const histories = await ctx.history.ranges(hops);
+    const readingsByContainer: Record<string, Reading[]> = {};
+    hops.forEach((hop, i) => {
+      readingsByContainer[hop.entity.code] = [...(readingsByContainer[hop.entity.code] ?? []), ...(histories[i] ?? [])];
+    });
     const figures = exposure(intervals, readingsByContainer, profile, window);
     return {
       ...complianceShape(figures, profile),
       hops: figures.hops.map((hop) => ({ ...hop, container: { code: hop.containerCode } })),
     };
+  },
+
+  temperatureRecord(sample: SampleRef, args: RecordArgs, ctx: TwinContext) {
+    return recordOfSample(ctx, sample.code, intervalsOf(sample), args);
   },
 };

@@ -16,6 +16,7 @@ function alertEventShape({ cursor, event, alert }: CursoredAlertEvent) {
     value: event.value ?? null,
     by: event.by ?? null,
     note: event.note ?? null,
+    late: event.late === true,
     alert: alertShape(alert ?? alertWithoutRecord(event)),
   };
 }

@@ -3,9 +3,10 @@ import type { AlertEventRecord, EntityRef, OutboxEntry, TwinStore } from '../../
 import { alertEvent, box, type ContractHarness, monitored, plain, reading, sample, t0 } from './fixtures.ts';
 
 function keyOf(entry: OutboxEntry): string {
-  return entry.kind === 'reading'
-    ? `reading ${entry.entity.code} ${entry.reading.at - t0}`
-    : `${entry.event.transition} ${entry.alertId} #${entry.position}`;
+  if (entry.kind === 'reading') return `reading ${entry.entity.code} ${entry.reading.at - t0}`;
+  if (entry.kind === 'checkpoint')
+    return `checkpoint ${entry.entity.code} ${entry.checkpoint.at - t0} v${entry.version}`;
+  return `${entry.event.transition} ${entry.alertId} #${entry.position}`;
 }
 
 async function drain(store: TwinStore, consumer: string, batch = 100): Promise<OutboxEntry[]> {
@@ -20,7 +21,7 @@ async function drain(store: TwinStore, consumer: string, batch = 100): Promise<O
 export function describeOutboxContract({ adapter, createStore, uniquePrefix }: ContractHarness) {
   describe(`archive outbox: ${adapter}`, () => {
     const stores: TwinStore[] = [];
-    const open = (options: { outbox?: boolean } = {}) => {
+    const open = (options: { outbox?: boolean; retention?: { maxReadings: number; maxAgeMs: number } } = {}) => {
       const store = createStore({
         prefix: uniquePrefix(),
         retention: { maxReadings: 3, maxAgeMs: 3600_000 },
@@ -115,6 +116,42 @@ export function describeOutboxContract({ adapter, createStore, uniquePrefix }: C
       expect(rest.map((e) => (e.kind === 'reading' ? e.reading.at : 0))).toEqual(
         [4, 5, 6, 7, 300].map((minute) => t0 + minute * 60_000),
       );
+    });
+
+    it('keeps one engine checkpoint per hour in the hot window, the newest state’s, and hands each to the archive', async () => {
+      const hour = 3600_000;
+      const store = open({ retention: { maxReadings: 100, maxAgeMs: 5 * hour } });
+      const checkpoint = (at: number, closedBudgetMs: number) => ({
+        at,
+        excursions: { runs: {}, closedBudgetMs, raised: {} },
+      });
+      const first = monitored(box, reading(t0), 0);
+      first.monitor!.checkpoints = [checkpoint(t0, 1), checkpoint(t0 + hour, 2)];
+      await store.commitReading(first);
+      // A replay's checkpoints replace the stored ones of their hours; a conflicting commit stores none.
+      const replay = monitored(box, reading(t0 + 2 * hour), 1);
+      replay.monitor!.checkpoints = [checkpoint(t0 + hour + 1, 3)];
+      await store.commitReading(replay);
+      const conflicting = monitored(box, reading(t0 + 3 * hour), 0);
+      conflicting.monitor!.checkpoints = [checkpoint(t0 + 3 * hour, 4)];
+      expect((await store.commitReading(conflicting)).status).toBe('conflict');
+
+      expect(await store.checkpointBefore(box, t0)).toBeNull();
+      expect(await store.checkpointBefore(box, t0 + 1)).toEqual(checkpoint(t0, 1));
+      expect(await store.checkpointBefore(box, t0 + hour + 1)).toEqual(checkpoint(t0, 1));
+      expect(await store.checkpointBefore(box, t0 + 10 * hour)).toEqual(checkpoint(t0 + hour + 1, 3));
+      expect(await store.checkpointBefore(sample, t0 + 10 * hour)).toBeNull();
+      const entries = (await drain(store, 'archiver')).filter((e) => e.kind === 'checkpoint');
+      expect(entries.map(keyOf)).toEqual([
+        'checkpoint BOX-0001 0 v1',
+        `checkpoint BOX-0001 ${hour} v1`,
+        `checkpoint BOX-0001 ${hour + 1} v2`,
+      ]);
+      expect(entries[2]).toMatchObject({ entity: box, checkpoint: checkpoint(t0 + hour + 1, 3) });
+
+      // They leave Redis with the hot window's readings (five hours here).
+      await store.commitReading(monitored(box, reading(t0 + 12 * hour), 2));
+      expect(await store.checkpointBefore(box, t0 + 10 * hour)).toBeNull();
     });
 
     it('appends nothing when the outbox is switched off', async () => {

@@ -1,0 +1,2 @@
+export { type Migrations, migrateDatabase, migratePgliteDatabase } from './migrateDatabase.ts';
+export { type Database, type DatabaseOptions, type DatabaseSchema, type DB, openDatabase } from './openDatabase.ts';

@@ -1,0 +1,1 @@
+ALTER TABLE "twin"."hourly" ADD COLUMN "source_readings" integer DEFAULT 0 NOT NULL;

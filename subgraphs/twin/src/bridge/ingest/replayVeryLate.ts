@@ -1,0 +1,68 @@
+import {
+  type Checkpoint,
+  type MonitorState,
+  ReplayInputError,
+  type ReplayOutcome,
+  replayLateReadings,
+  type StorageProfile,
+} from '@bst/coldchain';
+import type { ArchiveRepository } from '../../archive/ArchiveRepository.ts';
+import type { History } from '../../archive/createHistory.ts';
+import { type EntityRef, entityKey, type TwinReading, type TwinStore } from '../../store/index.ts';
+
+/**
+ * Replays a reading the engine found older than its reorder horizon (`needs-replay`): null when the stored series does
+ * not fit the state (the reading is then kept in history only).
+ */
+export type ReplayVeryLate = (
+  entity: EntityRef,
+  state: MonitorState,
+  reading: TwinReading,
+  replayBefore: number,
+  profile: StorageProfile,
+) => Promise<ReplayOutcome | null>;
+
+/** The later of two checkpoints (either may be missing): the shorter replay. */
+function later(a: Checkpoint | null, b: Checkpoint | null): Checkpoint | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.at >= b.at ? a : b;
+}
+
+/**
+ * Replays from the latest checkpoint before the reading, the hot window's or else the archive's, and the series the
+ * engine folded after it (hot window and archive as one), so the alerts come out as if the reading had arrived in
+ * order, corrections marked late.
+ */
+export function replayFrom(
+  store: TwinStore,
+  history: History,
+  archive: ArchiveRepository | null,
+  onMisfit: (entity: EntityRef, reading: TwinReading, error: Error) => void = () => {},
+): ReplayVeryLate {
+  return async (entity, state, reading, replayBefore, profile) => {
+    const key = entityKey(entity);
+    const [hot, archived] = await Promise.all([
+      store.checkpointBefore(entity, replayBefore),
+      archive
+        ? archive.checkpointsAt([key], replayBefore, true).then((found) => found.get(key) ?? null)
+        : Promise.resolve(null),
+    ]);
+    const checkpoint = later(hot, archived);
+    const latestAt = state.latestAt ?? reading.at;
+    const series = await history.range(entity, checkpoint === null ? 0 : checkpoint.at + 1, latestAt);
+    try {
+      return replayLateReadings(
+        state,
+        { checkpoint, series: series.filter((r) => r.at !== reading.at), late: [reading] },
+        profile,
+      );
+    } catch (error) {
+      if (error instanceof ReplayInputError) {
+        onMisfit(entity, reading, error);
+        return null;
+      }
+      throw error;
+    }
+  };
+}
