@@ -4,9 +4,11 @@
 // their work. Baseline in the same run: the same clients subscribed straight to the twin subgraph (up to
 // BENCH_DIRECT_MAX_CLIENTS, 1,000: the twin keeps one Redis subscription and one execution per client).
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { alertCycles, within } from './support/alertCycle.ts';
 import { type InspectedProcess, inspectProcess } from './support/inspectProcess.ts';
+import { processCpuMs } from './support/processCpu.ts';
 import {
   alertSubscription,
   percentile,
@@ -64,8 +66,10 @@ async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
   await untilLive(fleet);
   const lastMs: number[] = [];
   const firstMs: number[] = [];
+  let cpuAtStart = 0;
   for (let i = 0; i < rounds + 2; i++) {
     if (i === 2 && gateway && profileDir) await gateway.startCpuProfile();
+    if (i === 2) cpuAtStart = processCpuMs(stack.gatewayPid);
     await cycles.begin();
     const [raised, cleared] = (await fleet.expect(['RAISED', 'CLEARED'])) as [
       Promise<{ firstAt: number; lastAt: number }>,
@@ -81,10 +85,12 @@ async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
     await cycles.clear();
     await within(cleared, 30_000, 'CLEARED at every client');
   }
+  // Each round sends two events (RAISED, CLEARED) to every client.
+  const gatewayCpuMsPerEvent = (processCpuMs(stack.gatewayPid) - cpuAtStart) / (rounds * 2);
   if (gateway && profileDir) {
     await gateway.stopCpuProfile(join(profileDir, `gateway-fanout-${fleet.clients}.cpuprofile`));
   }
-  return { lastMs: lastMs.sort((a, b) => a - b), firstMs: firstMs.sort((a, b) => a - b) };
+  return { lastMs: lastMs.sort((a, b) => a - b), firstMs: firstMs.sort((a, b) => a - b), gatewayCpuMsPerEvent };
 }
 
 const twinIdentity = await stack.twinIdentity();
@@ -108,7 +114,7 @@ try {
   for (const clients of clientCounts) {
     const idle = await gateway.memoryAfterGc();
     const viaGateway = await fleetOf(clients, false);
-    const { lastMs, firstMs } = await fanOut(viaGateway, gateway);
+    const { lastMs, firstMs, gatewayCpuMsPerEvent } = await fanOut(viaGateway, gateway);
     const loaded = await gateway.memoryAfterGc();
     if (profileDir) await gateway.writeHeapSnapshot(join(profileDir, `gateway-fanout-${clients}.heapsnapshot`));
     await viaGateway.dispose();
@@ -135,6 +141,10 @@ try {
         lastClientP99Ms: round(p99),
         lastClientMaxMs: round(lastMs.at(-1) ?? Number.NaN),
         firstClientP50Ms: round(percentile(firstMs, 50)),
+        // The gateway process's CPU (user + system, /proc) per event sent to all the clients, and per client.
+        gatewayCpuMsPerEvent: round(gatewayCpuMsPerEvent, 1),
+        gatewayCpuMicrosPerClientEvent: round((gatewayCpuMsPerEvent * 1000) / clients, 1),
+        loadAverage: loadavg().map((l) => round(l, 1)),
         ...(typeof direct === 'string'
           ? { baselineTwinDirect: direct }
           : {

@@ -128,8 +128,6 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
           return false;
         }
         const holder = rateLimitKey(auth.identity, ctx.extra.request.socket.remoteAddress);
-        // Nothing needs the upgrade request after this: without it, its headers do not stay with every socket.
-        Reflect.deleteProperty(ctx.extra, 'request');
         const lease = limits.newLease();
         if (!(await limits.acquire('sockets', holder, lease, caps.maxSocketsPerIdentity))) {
           socket.close(
