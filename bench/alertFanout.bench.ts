@@ -1,6 +1,14 @@
-// Issue 5: 1,000 WebSocket clients on one alert subscription at the gateway: publish → the last client, and the
-// gateway's memory. Baseline in the same run: the same 1,000 clients subscribed straight to the twin subgraph.
-import { alertCycles, untilLive, within } from './support/alertCycle.ts';
+// Issues 5 and 12: N WebSocket clients (1,000 and 10,000 by default) on one alert subscription at the gateway: the MQTT
+// publish → the event at the LAST client, and the gateway's memory per connected client. The clients run in child
+// processes (one per core) that report arrival times on the wall clock, so neither this process nor the gateway does
+// their work. Baseline in the same run: the same clients subscribed straight to the twin subgraph (up to
+// BENCH_DIRECT_MAX_CLIENTS, 1,000: the twin keeps one Redis subscription and one execution per client).
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { alertCycles, within } from './support/alertCycle.ts';
+import { type InspectedProcess, inspectProcess } from './support/inspectProcess.ts';
+import { processCpuMs } from './support/processCpu.ts';
 import {
   alertSubscription,
   percentile,
@@ -8,74 +16,159 @@ import {
   startAlertStack,
   twinOnlySubscription,
 } from './support/startAlertStack.ts';
-import { isTransition, type Subscriber, subscribe } from './support/subscribeMany.ts';
+import { type FleetOptions, type SubscriberFleet, startSubscriberFleet, wallClock } from './support/subscribeMany.ts';
 
 const env = process.env;
-const clients = Number(env.BENCH_CLIENTS ?? 1000);
+const clientCounts = (env.BENCH_CLIENTS ?? '1000,10000').split(',').map(Number);
 const rounds = Number(env.BENCH_ROUNDS ?? 30);
+const directMaxClients = Number(env.BENCH_DIRECT_MAX_CLIENTS ?? 1000);
+const processes = env.BENCH_CLIENT_PROCESSES ? Number(env.BENCH_CLIENT_PROCESSES) : undefined;
+// Where to write the gateway's .cpuprofile (the measured rounds) and .heapsnapshot (clients connected), if set.
+const profileDir = env.BENCH_PROFILE_DIR;
 const variables = { filter: { containerCodes: ['BOX-0001'], kinds: ['TEMPERATURE_HIGH'] } };
+const targetP99Ms = 250;
+const targetBytesPerClient = 50 * 1024;
 
-const stack = await startAlertStack('bench_alert_fanout');
-const cycles = alertCycles(stack, 'BOX-0001');
-
-/** Times publish → last of `subscribers` for `rounds` alerts (after two warm-up alerts). */
-async function fanOut(subscribers: Subscriber[]): Promise<number[]> {
-  await untilLive(cycles, subscribers, isTransition);
-  const lastMs: number[] = [];
-  for (let i = 0; i < rounds + 2; i++) {
-    await cycles.begin();
-    const raised = subscribers.map((s) => s.nextEvent(isTransition('RAISED')));
-    const cleared = subscribers.map((s) => s.nextEvent(isTransition('CLEARED')));
-    const publishedAt = performance.now();
-    await cycles.raise();
-    const arrivals = await within(Promise.all(raised), 30_000, 'RAISED at every client');
-    if (i >= 2) lastMs.push(Math.max(...arrivals) - publishedAt);
-    await cycles.clear();
-    await within(Promise.all(cleared), 30_000, 'CLEARED at every client');
-  }
-  return lastMs.sort((a, b) => a - b);
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
+const inspectorPort = await freePort();
+// The inspector (attached only to read memory after a full GC, or to profile) costs nothing while detached.
+const stack = await startAlertStack('bench_alert_fanout', {
+  gatewayEnv: { NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${inspectorPort}`.trim() },
+});
+const cycles = alertCycles(stack, 'BOX-0001');
+
+/** Alert cycles until every client has seen a RAISED and a CLEARED (subscriptions go live asynchronously). */
+async function untilLive(fleet: SubscriberFleet): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await cycles.begin();
+    const arrivals = await fleet.expect(['RAISED', 'CLEARED']);
+    await cycles.raise();
+    await cycles.clear();
+    try {
+      await within(Promise.all(arrivals), 5000 + fleet.clients, 'warm-up events');
+      return;
+    } catch {
+      fleet.reset();
+    }
+  }
+  throw new Error('subscriptions never became live');
+}
+
+/** Times publish → first and last client for `rounds` alerts (after two warm-up alerts), sorted. */
+async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
+  await untilLive(fleet);
+  const lastMs: number[] = [];
+  const firstMs: number[] = [];
+  let cpuAtStart = 0;
+  for (let i = 0; i < rounds + 2; i++) {
+    if (i === 2 && gateway && profileDir) await gateway.startCpuProfile();
+    if (i === 2) cpuAtStart = processCpuMs(stack.gatewayPid);
+    await cycles.begin();
+    const [raised, cleared] = (await fleet.expect(['RAISED', 'CLEARED'])) as [
+      Promise<{ firstAt: number; lastAt: number }>,
+      Promise<unknown>,
+    ];
+    const publishedAt = wallClock();
+    await cycles.raise();
+    const arrivals = await within(raised, 30_000, 'RAISED at every client');
+    if (i >= 2) {
+      lastMs.push(arrivals.lastAt - publishedAt);
+      firstMs.push(arrivals.firstAt - publishedAt);
+    }
+    await cycles.clear();
+    await within(cleared, 30_000, 'CLEARED at every client');
+  }
+  // Each round sends two events (RAISED, CLEARED) to every client.
+  const gatewayCpuMsPerEvent = (processCpuMs(stack.gatewayPid) - cpuAtStart) / (rounds * 2);
+  if (gateway && profileDir) {
+    await gateway.stopCpuProfile(join(profileDir, `gateway-fanout-${fleet.clients}.cpuprofile`));
+  }
+  return { lastMs: lastMs.sort((a, b) => a - b), firstMs: firstMs.sort((a, b) => a - b), gatewayCpuMsPerEvent };
+}
+
+const twinIdentity = await stack.twinIdentity();
+const fleetOf = (clients: number, direct: boolean): Promise<SubscriberFleet> => {
+  const options: FleetOptions = direct
+    ? { httpUrl: stack.twinUrl, connectionParams: twinIdentity, query: twinOnlySubscription, variables, clients }
+    : {
+        httpUrl: stack.gatewayUrl,
+        connectionParams: { authorization: `Bearer ${stack.token}` },
+        query: alertSubscription,
+        variables,
+        clients,
+      };
+  return startSubscriberFleet({ ...options, ...(processes ? { processes } : {}) });
+};
+
+const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
+let gateway: InspectedProcess | undefined;
 try {
-  const idle = await stack.gatewayMemory();
-  const viaGateway = Array.from({ length: clients }, () =>
-    subscribe(stack.gatewayUrl, { authorization: `Bearer ${stack.token}` }, alertSubscription, variables),
-  );
-  const gatewayMs = await fanOut(viaGateway);
-  const loaded = await stack.gatewayMemory();
-  await Promise.all(viaGateway.map((s) => s.dispose()));
+  gateway = await inspectProcess(inspectorPort, stack.gatewayPid);
+  for (const clients of clientCounts) {
+    const idle = await gateway.memoryAfterGc();
+    const viaGateway = await fleetOf(clients, false);
+    const { lastMs, firstMs, gatewayCpuMsPerEvent } = await fanOut(viaGateway, gateway);
+    const loaded = await gateway.memoryAfterGc();
+    if (profileDir) await gateway.writeHeapSnapshot(join(profileDir, `gateway-fanout-${clients}.heapsnapshot`));
+    await viaGateway.dispose();
 
-  const twinIdentity = await stack.twinIdentity();
-  const direct = Array.from({ length: clients }, () =>
-    subscribe(stack.twinUrl, twinIdentity, twinOnlySubscription, variables),
-  );
-  const directMs = await fanOut(direct);
-  await Promise.all(direct.map((s) => s.dispose()));
+    let direct: { p50: number; p99: number } | string = `skipped: more than ${directMaxClients} clients`;
+    if (clients <= directMaxClients) {
+      const fleet = await fleetOf(clients, true);
+      const directMs = (await fanOut(fleet)).lastMs;
+      await fleet.dispose();
+      direct = { p50: percentile(directMs, 50), p99: percentile(directMs, 99) };
+    }
 
-  const p50 = percentile(gatewayMs, 50);
-  const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
-  console.log(
-    JSON.stringify({
-      bench: 'alertFanout',
-      clients,
-      rounds,
-      lastClientP50Ms: round(p50),
-      lastClientP99Ms: round(percentile(gatewayMs, 99)),
-      baselineTwinDirectP50Ms: round(percentile(directMs, 50)),
-      baselineTwinDirectP99Ms: round(percentile(directMs, 99)),
-      ratioP50: round(p50 / percentile(directMs, 50)),
-      gatewayRssMbIdle: mb(idle.rssBytes),
-      gatewayRssMbWithClients: mb(loaded.rssBytes),
-      gatewayHeapMbIdle: mb(idle.heapBytes),
-      gatewayHeapMbWithClients: mb(loaded.heapBytes),
-      targetMs: 100,
-      meetsTarget: p50 < 100,
-    }),
-  );
+    const p50 = percentile(lastMs, 50);
+    const p99 = percentile(lastMs, 99);
+    const rssPerClient = (loaded.rssBytes - idle.rssBytes) / clients;
+    const heapPerClient = (loaded.heapBytes - idle.heapBytes) / clients;
+    console.log(
+      JSON.stringify({
+        bench: 'alertFanout',
+        clients,
+        rounds,
+        clientProcesses: processes ?? 'one per core',
+        lastClientP50Ms: round(p50),
+        lastClientP99Ms: round(p99),
+        lastClientMaxMs: round(lastMs.at(-1) ?? Number.NaN),
+        firstClientP50Ms: round(percentile(firstMs, 50)),
+        // The gateway process's CPU (user + system, /proc) per event sent to all the clients, and per client.
+        gatewayCpuMsPerEvent: round(gatewayCpuMsPerEvent, 1),
+        gatewayCpuMicrosPerClientEvent: round((gatewayCpuMsPerEvent * 1000) / clients, 1),
+        loadAverage: loadavg().map((l) => round(l, 1)),
+        ...(typeof direct === 'string'
+          ? { baselineTwinDirect: direct }
+          : {
+              baselineTwinDirectP50Ms: round(direct.p50),
+              baselineTwinDirectP99Ms: round(direct.p99),
+              ratioP50: round(p50 / direct.p50),
+            }),
+        gatewayRssMbIdle: mb(idle.rssBytes),
+        gatewayRssMbWithClients: mb(loaded.rssBytes),
+        gatewayHeapMbIdle: mb(idle.heapBytes),
+        gatewayHeapMbWithClients: mb(loaded.heapBytes),
+        rssBytesPerClient: Math.round(rssPerClient),
+        heapBytesPerClient: Math.round(heapPerClient),
+        targetP99Ms,
+        targetBytesPerClient,
+        meetsTarget: p99 < targetP99Ms && rssPerClient < targetBytesPerClient,
+      }),
+    );
+  }
 } catch (error) {
   console.error(error);
   process.exitCode = 1;
 } finally {
+  await gateway?.close();
   await stack.stop();
 }
 process.exit();

@@ -1,12 +1,25 @@
+import { fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
+export const wallClock = () => performance.timeOrigin + performance.now();
+
 export interface Subscriber {
-  /** Resolves with performance.now() when the next event matching `accept` arrives. */
+  /** Resolves with wallClock() when the next event matching `accept` arrives. */
   nextEvent(accept: (data: Record<string, unknown>) => boolean): Promise<number>;
   /** Forgets waiters whose event never came (a warm-up cycle published before the subscription was live). */
   reset(): void;
   dispose(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Called once the socket is acknowledged (connection_ack), so that a caller can pace its connections. */
+  onConnected?(): void;
+  /** Called when the socket closes (the client does not retry). */
+  onClosed?(event: unknown): void;
 }
 
 /** One graphql-ws client (its own socket) with one subscription; events are timed on arrival. */
@@ -15,6 +28,7 @@ export function subscribe(
   connectionParams: Record<string, unknown>,
   query: string,
   variables: Record<string, unknown>,
+  options: SubscribeOptions = {},
 ): Subscriber {
   const waiting: { accept: (data: Record<string, unknown>) => boolean; resolve: (at: number) => void }[] = [];
   const client = createClient({
@@ -22,12 +36,16 @@ export function subscribe(
     webSocketImpl: WebSocket,
     connectionParams,
     retryAttempts: 0,
+    on: {
+      connected: () => options.onConnected?.(),
+      closed: (event) => options.onClosed?.(event),
+    },
   });
   client.subscribe(
     { query, variables },
     {
       next: (result) => {
-        const at = performance.now();
+        const at = wallClock();
         const data = result.data as Record<string, unknown> | undefined;
         if (!data) return;
         const index = waiting.findIndex((w) => w.accept(data));
@@ -50,3 +68,148 @@ export function subscribe(
 
 export const isTransition = (transition: string) => (data: Record<string, unknown>) =>
   (data.alertEvents as { transition?: string } | undefined)?.transition === transition;
+
+export interface FleetOptions {
+  httpUrl: string;
+  connectionParams: Record<string, unknown>;
+  query: string;
+  variables: Record<string, unknown>;
+  clients: number;
+  /** Child processes the clients are spread over (default: one per core). */
+  processes?: number;
+}
+
+/** First and last arrival at the clients of one event (wall clock, see wallClock). */
+export interface Arrivals {
+  firstAt: number;
+  lastAt: number;
+}
+
+/** What a child process sends: its clients are connected, a wait is registered, or every client saw the event. */
+export type FleetReport =
+  | { type: 'connected'; clients: number }
+  | { type: 'waiting'; wait: number }
+  | ({ type: 'arrived'; wait: number; clients: number } & Arrivals)
+  | { type: 'failed'; error: string };
+
+/** What the parent asks: wait for the next event with this transition at every client, or forget the waits. */
+export type FleetCommand =
+  | { type: 'start'; options: Omit<FleetOptions, 'processes'> }
+  | { type: 'await'; wait: number; transition: string }
+  | { type: 'reset' }
+  | { type: 'dispose' };
+
+/** Many clients of one subscription, spread over child processes. */
+export interface SubscriberFleet {
+  clients: number;
+  /**
+   * Resolves once every child waits for the next event of each transition (so the event may be published), with one
+   * promise per transition: the first and last arrival over all the clients.
+   */
+  expect(transitions: string[]): Promise<Promise<Arrivals>[]>;
+  /** Forgets waits whose event never came (a warm-up cycle published before the subscriptions were live). */
+  reset(): void;
+  dispose(): Promise<void>;
+}
+
+const childEntry = fileURLToPath(new URL('./subscriberProcess.ts', import.meta.url));
+
+interface Wait extends Arrivals {
+  /** Children that have not yet registered the wait, and that have not yet seen the event at every client. */
+  registering: number;
+  arriving: number;
+  registered(): void;
+  arrived(arrivals: Arrivals): void;
+}
+
+/**
+ * Clients in child processes (so the timing process and the gateway stay free of their work): each child opens its
+ * share, paced, and reports when every one of its clients saw an event, with the arrival times on the wall clock.
+ */
+export async function startSubscriberFleet(options: FleetOptions): Promise<SubscriberFleet> {
+  const processes = Math.max(1, Math.min(options.processes ?? availableParallelism(), options.clients));
+  const children = Array.from({ length: processes }, () =>
+    fork(childEntry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
+  let nextWait = 0;
+  const waits = new Map<number, Wait>();
+  let fail: (error: Error) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {});
+  let disposing = false;
+  const connected = children.map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        child.on('message', (message: FleetReport) => {
+          if (message.type === 'connected') return resolve();
+          if (message.type === 'failed') return fail(new Error(`subscriber process: ${message.error}`));
+          const wait = waits.get(message.wait);
+          if (!wait) return;
+          if (message.type === 'waiting') {
+            if (--wait.registering === 0) wait.registered();
+            return;
+          }
+          wait.firstAt = Math.min(wait.firstAt, message.firstAt);
+          wait.lastAt = Math.max(wait.lastAt, message.lastAt);
+          if (--wait.arriving === 0) {
+            waits.delete(message.wait);
+            wait.arrived({ firstAt: wait.firstAt, lastAt: wait.lastAt });
+          }
+        });
+        child.once('exit', (code) => {
+          if (!disposing) fail(new Error(`a subscriber process exited with ${code}`));
+        });
+      }),
+  );
+  const { processes: _, ...shared } = options;
+  children.forEach((child, i) => {
+    const clients = Math.floor(options.clients / processes) + (i < options.clients % processes ? 1 : 0);
+    child.send({ type: 'start', options: { ...shared, clients } } satisfies FleetCommand);
+  });
+  await Promise.race([Promise.all(connected), failed]);
+
+  const expectOne = (transition: string) => {
+    const wait = nextWait++;
+    let registered!: () => void;
+    let arrived!: (arrivals: Arrivals) => void;
+    const whenRegistered = new Promise<void>((resolve) => (registered = resolve));
+    const whenArrived = new Promise<Arrivals>((resolve) => (arrived = resolve));
+    waits.set(wait, {
+      registering: children.length,
+      arriving: children.length,
+      firstAt: Number.POSITIVE_INFINITY,
+      lastAt: 0,
+      registered,
+      arrived,
+    });
+    for (const child of children) child.send({ type: 'await', wait, transition } satisfies FleetCommand);
+    return { whenRegistered, arrival: Promise.race([whenArrived, failed]) };
+  };
+  return {
+    clients: options.clients,
+    async expect(transitions) {
+      const expected = transitions.map(expectOne);
+      await Promise.race([Promise.all(expected.map((e) => e.whenRegistered)), failed]);
+      return expected.map((e) => e.arrival);
+    },
+    reset() {
+      waits.clear();
+      for (const child of children) child.send({ type: 'reset' } satisfies FleetCommand);
+    },
+    async dispose() {
+      disposing = true;
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.send({ type: 'dispose' } satisfies FleetCommand);
+            }),
+        ),
+      );
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import type { ServiceMap } from '@apollo/gateway';
 import type { Identity } from '@bst/identity';
-import { type ExecutionResult, GraphQLError, print } from 'graphql';
+import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
 import type { OperationGuard } from '../limits/index.ts';
 import type { LoadedSupergraph } from '../supergraph/loadSupergraph.ts';
 import { type ClientBuffer, type ClientBufferLimits, createClientBuffer, type Delivery } from './createClientBuffer.ts';
@@ -70,6 +70,11 @@ export interface SubscribeOptions {
   onClose?(): void;
   /** The client fell behind its buffer's limits and was dropped: the transport disconnects it. */
   onSlowConsumer?(): void;
+  /**
+   * Push mode (the WebSocket transport): each result, already serialised once for every client, is handed to this as
+   * soon as the previous one was written (`written`); the iterator returned then yields nothing and ends after the last.
+   */
+  write?(delivery: Delivery, written: () => void): void;
 }
 
 export interface SubscriptionHubOptions {
@@ -116,7 +121,21 @@ export function scopeOf(identity: Identity): Identity {
   return { subject: `subscription-scope:${roles.join('+') || 'none'}`, roles };
 }
 
-const delivery = (result: ExecutionResult): Delivery => ({ result, bytes: serializeResult(result).length });
+const delivery = (result: ExecutionResult): Delivery => {
+  const json = serializeResult(result);
+  return { result, json, bytes: json.length };
+};
+
+// Every client of a document shares its AST (prepareOperation caches it), so its printed form is made once too.
+const printed = new WeakMap<DocumentNode, string>();
+const printOnce = (document: DocumentNode) => {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+};
 
 function backlogExceeded(max: number): GraphQLError {
   return new GraphQLError(
@@ -305,7 +324,7 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
     subscribe(plan, identity, subscribeOptions = {}) {
       const scope = scopeOf(identity);
       const key = [
-        print(plan.document),
+        printOnce(plan.document),
         plan.request.operationName ?? '',
         stableStringify(plan.variables),
         scope.roles.join('+'),
@@ -342,6 +361,7 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
         },
         overflow: () => subscribeOptions.onSlowConsumer?.(),
         ...(subscribeOptions.onClose ? { close: subscribeOptions.onClose } : {}),
+        ...(subscribeOptions.write ? { write: subscribeOptions.write } : {}),
       });
       listenerFeeds.set(listener, feed);
       feed.listeners.add(listener);

@@ -53,25 +53,61 @@ const invalid = (message: string, code = 'GRAPHQL_VALIDATION_FAILED'): PreparedO
   errors: [new GraphQLError(message, { extensions: { code } })],
 });
 
-/**
- * Limits (before parsing: tokens, then depth, aliases and cost from the cached measure), parses and validates an
- * operation; a subscription is also planned with the federation query planner.
- */
-export function prepareOperation(
+/** What a document is against one supergraph, whatever the variables: parsed and validated, a subscription planned. */
+type DocumentAnalysis =
+  | { kind: 'invalid'; errors: GraphQLError[] }
+  | { kind: 'execute'; document: DocumentNode; operation: OperationDefinitionNode }
+  | {
+      kind: 'subscription';
+      document: DocumentNode;
+      operation: OperationDefinitionNode;
+      /** Planned at the first request (for a resumable field, without `after`, which is the same for every request). */
+      plan?: PlannedDocument | GraphQLError;
+    };
+
+/** The part of a subscription plan that depends only on the document: shared by every client that sends it. */
+type PlannedDocument = Omit<SubscriptionPlan, 'request' | 'variables' | 'resume'>;
+
+// Clients of one dashboard send the same few documents: parse, validate and plan them once, not once per socket.
+const documentsPerSupergraph = 500;
+const analyses = new WeakMap<LoadedSupergraph, Map<string, DocumentAnalysis>>();
+
+function analyse(supergraph: LoadedSupergraph, request: OperationRequest & { query: string }): DocumentAnalysis {
+  let cache = analyses.get(supergraph);
+  if (!cache) {
+    cache = new Map();
+    analyses.set(supergraph, cache);
+  }
+  const key = `${request.operationName ?? ''}\n${request.query}`;
+  const known = cache.get(key);
+  if (known) {
+    // Least recently used goes first: move a hit to the back.
+    cache.delete(key);
+    cache.set(key, known);
+    return known;
+  }
+  const analysis = analyseDocument(supergraph, request);
+  if (cache.size >= documentsPerSupergraph) cache.delete(cache.keys().next().value as string);
+  cache.set(key, analysis);
+  return analysis;
+}
+
+function analyseDocument(
   supergraph: LoadedSupergraph,
-  request: OperationRequest,
-  guard: OperationGuard,
-): PreparedOperation {
-  if (typeof request.query !== 'string') return invalid('the request has no query', 'BAD_REQUEST');
-  const exceeded = guard.check(supergraph.apiGraphQLSchema, request);
-  if (exceeded) return { kind: 'invalid', errors: [exceeded] };
+  request: OperationRequest & { query: string },
+): DocumentAnalysis {
   let document: DocumentNode;
   try {
     document = parse(request.query);
   } catch (error) {
-    return error instanceof GraphQLError
-      ? { kind: 'invalid', errors: [new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] }
-      : invalid(String(error), 'GRAPHQL_PARSE_FAILED');
+    return {
+      kind: 'invalid',
+      errors: [
+        new GraphQLError(error instanceof GraphQLError ? error.message : String(error), {
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        }),
+      ],
+    };
   }
   const validationErrors = validate(supergraph.apiGraphQLSchema, document);
   if (validationErrors.length > 0) {
@@ -83,20 +119,59 @@ export function prepareOperation(
     };
   }
   const operation = getOperationAST(document, request.operationName ?? undefined);
-  if (!operation) return invalid('the document does not name exactly one operation to run');
-  const variables = request.variables ?? {};
+  if (!operation) {
+    return {
+      kind: 'invalid',
+      errors: [
+        new GraphQLError('the document does not name exactly one operation to run', {
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        }),
+      ],
+    };
+  }
   if (operation.operation !== 'subscription') return { kind: 'execute', document, operation };
+  return { kind: 'subscription', document, operation };
+}
+
+/**
+ * Limits (before parsing: tokens, then depth, aliases and cost from the cached measure), parses and validates an
+ * operation; a subscription is also planned with the federation query planner. All but the limits and what depends
+ * on the variables is done once per document and supergraph.
+ */
+export function prepareOperation(
+  supergraph: LoadedSupergraph,
+  request: OperationRequest,
+  guard: OperationGuard,
+): PreparedOperation {
+  if (typeof request.query !== 'string') return invalid('the request has no query', 'BAD_REQUEST');
+  const exceeded = guard.check(supergraph.apiGraphQLSchema, request);
+  if (exceeded) return { kind: 'invalid', errors: [exceeded] };
+  const analysis = analyse(supergraph, request as OperationRequest & { query: string });
+  if (analysis.kind !== 'subscription') return analysis;
+  const { document, operation } = analysis;
+  const variables = request.variables ?? {};
   const resumable = extractResumePoint(supergraph.apiGraphQLSchema, document, operation, variables);
   if (resumable.kind === 'invalid') return { kind: 'invalid', errors: [resumable.error] };
-  try {
-    if (resumable.kind === 'plain') {
-      return { kind: 'subscription', plan: planSubscription(supergraph, request, document, operation, variables) };
+  const shared = resumable.kind === 'plain' ? { document, operation } : resumable;
+  // Taking `after` out gives an equal document for every request of this text: plan the first one, reuse the plan.
+  let planned = analysis.plan;
+  if (!planned) {
+    try {
+      planned = planSubscription(supergraph, request, shared.document, shared.operation);
+    } catch (error) {
+      planned = new GraphQLError(
+        `could not plan the subscription: ${error instanceof Error ? error.message : String(error)}`,
+        { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      );
     }
-    const plan = planSubscription(supergraph, request, resumable.document, resumable.operation, resumable.variables);
-    return { kind: 'subscription', plan: { ...plan, resume: resumable.stream } };
-  } catch (error) {
-    return invalid(`could not plan the subscription: ${error instanceof Error ? error.message : String(error)}`);
+    analysis.plan = planned;
   }
+  if (planned instanceof GraphQLError) return { kind: 'invalid', errors: [planned] };
+  if (resumable.kind === 'plain') return { kind: 'subscription', plan: { ...planned, request, variables } };
+  return {
+    kind: 'subscription',
+    plan: { ...planned, request, variables: resumable.variables, resume: resumable.stream },
+  };
 }
 
 function planSubscription(
@@ -104,8 +179,7 @@ function planSubscription(
   request: OperationRequest,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-): SubscriptionPlan {
+): PlannedDocument {
   const federationOperation = operationFromDocument(supergraph.apiSchema, document, {
     operationName: request.operationName ?? undefined,
   });
@@ -120,10 +194,8 @@ function planSubscription(
       operationDocument: document,
       operationName: request.operationName ?? undefined,
     }),
-    request,
     document,
     operation,
-    variables,
     supergraph,
     queryPlan,
     primary: node.primary,

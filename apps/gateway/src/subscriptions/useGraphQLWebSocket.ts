@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Identity } from '@bst/identity';
 import { dropOversizeMessages } from '@bst/service-kit';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { TokenVerifier } from '../auth/index.ts';
@@ -37,6 +37,8 @@ type ConnectionState = {
 };
 
 interface OperationContextValue {
+  /** The client's id for this operation (what its `next` messages carry). */
+  id: string;
   identity: Identity;
   socket: WebSocket;
   prepared: PreparedOperation;
@@ -86,8 +88,14 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
     server: options.httpServer,
     path: options.path,
     maxPayload: caps.maxWebSocketPayloadBytes,
+    // Compression would cost a zlib context per socket and a deflate per client per event: results are small.
+    perMessageDeflate: false,
   });
   let closing = false;
+  const maskResult = (result: ExecutionResult) => ({
+    ...result,
+    errors: result.errors?.map((e) => options.mask(e.toJSON(), e)),
+  });
   const armExpiry = (state: ConnectionState, close: () => void) => {
     const expiresAt = state.identity?.expiresAt;
     if (!expiresAt) return;
@@ -177,6 +185,7 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
         }
         const document = prepared.kind === 'subscription' ? prepared.plan.document : prepared.document;
         const contextValue: OperationContextValue = {
+          id,
           identity,
           socket: ctx.extra.socket,
           prepared,
@@ -193,10 +202,18 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
         return args;
       },
       subscribe: (args) => {
-        const { identity, socket, prepared, request, release } = args.contextValue as OperationContextValue;
+        const { id, identity, socket, prepared, request, release } = args.contextValue as OperationContextValue;
         if (prepared.kind !== 'subscription') return executeThroughApollo(options.apollo, request, identity);
         options.metrics.activeSubscriptions.inc({ transport: 'ws' });
+        // Results go out as they come, each serialised once for all the clients that share it: only this client's
+        // envelope is added here (graphql-ws would run a promise chain, the onNext hook and a stringify per client).
+        const envelope = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
         return options.hub.subscribe(prepared.plan, identity, {
+          write: (delivery, written) => {
+            const payload = delivery.result.errors ? JSON.stringify(maskResult(delivery.result)) : delivery.json;
+            // On a socket that is closing, ws calls `written` (with an error) on the next tick: the client is leaving.
+            socket.send(`${envelope}${payload}}`, written);
+          },
           onClose: () => {
             options.metrics.activeSubscriptions.dec({ transport: 'ws' });
             release();
@@ -215,8 +232,7 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
         return executeThroughApollo(options.apollo, request, identity);
       },
       // Whatever leaves this socket is masked: a code and an error id, the detail only in the gateway's log.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => options.mask(e.toJSON(), e)) } : undefined,
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? maskResult(result) : undefined),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => options.mask(e.toJSON(), e)),
     },
     wss,
