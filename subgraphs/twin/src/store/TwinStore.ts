@@ -352,6 +352,11 @@ export interface TwinStore {
   subscribeAlertEvents(listener: (event: AlertEventRecord) => void): Promise<Unsubscribe>;
   subscribeLiveState(listener: (live: LiveState) => void): Promise<Unsubscribe>;
 
+  /**
+   * Resolves when the store answers now (Redis: a PING on the command connection and the pub/sub one up); throws
+   * `ServiceUnavailableError` otherwise. What `/ready` asks.
+   */
+  ping(): Promise<void>;
   /** Deletes everything under the prefix (tests, demo reset). */
   clear(): Promise<void>;
   close(): Promise<void>;

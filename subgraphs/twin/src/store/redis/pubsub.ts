@@ -26,6 +26,10 @@ export function createRedisPubSub(publisher: RedisClient) {
         pubsub.unsubscribe(id);
       };
     },
+    /** The subscriber connection's state ('ready' when up), or null before the first subscription opened it. */
+    subscriberStatus(): string | null {
+      return engine ? (engine.getSubscriber() as RedisClient).status : null;
+    },
     async close(): Promise<void> {
       if (!engine) return;
       const subscriber = engine.getSubscriber();
