@@ -215,7 +215,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    const readiness = await checkReadiness(current.subgraphs, identitySeal);
+    const readiness = await checkReadiness(
+      current.subgraphs,
+      identitySeal,
+      sharedLimits.shared ? { redis: () => sharedLimits.ping() } : {},
+    );
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
   app.get('/metrics', async (_req, res) => {

@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createIdentitySeal, GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
-import { createErrorMasker, type ErrorLog } from '@bst/service-kit';
+import { checkDependencies, createErrorMasker, type DependencyCheck, type ErrorLog } from '@bst/service-kit';
 import express, { type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { unauthenticated } from './errors.ts';
@@ -33,8 +33,11 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   identityMaxAgeSeconds?: number;
   /** Who may run which root field; defaults to the product's table. */
   operationRoles?: OperationRoles;
-  /** Extra checks for `GET /health`; a throw turns it into 503. */
-  health?: () => Promise<void> | void;
+  /**
+   * What `GET /ready` checks, by dependency name (`redis`, `postgres`, ...): 503 naming the failing ones. `GET /health`
+   * is liveness only (200 while the process serves HTTP).
+   */
+  dependencies?: Record<string, DependencyCheck>;
   plugins?: ApolloServerPlugin<TContext>[];
   /** Where the detail of a masked error goes (stderr by default). */
   errorLog?: ErrorLog;
@@ -77,14 +80,12 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
   });
   await apollo.start();
 
-  app.get('/health', async (_req, res) => {
-    try {
-      await options.health?.();
-      res.json({ status: 'ok' });
-    } catch {
-      // The probe learns that a dependency is down, not how (the log of the failing call has that).
-      res.status(503).json({ status: 'unavailable' });
-    }
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const readiness = await checkDependencies(options.dependencies ?? {});
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness });
   });
   app.use(
     '/graphql',
