@@ -134,9 +134,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const message = degraded
         ? `shared limits unavailable (Redis: ${reason}): rate limit and caps now count per instance`
         : 'shared limits restored: rate limit and caps count across instances again';
-      (degraded ? logger.warn : logger.info)(
-        JSON.stringify({ level: degraded ? 'warn' : 'info', service: 'gateway', message }),
-      );
+      // Called as methods: a pino logger needs its `this`.
+      if (degraded) logger.warn(message);
+      else logger.info(message);
     },
   });
   // Start shared when Redis is there; a gateway whose Redis is away still starts, counting per instance.

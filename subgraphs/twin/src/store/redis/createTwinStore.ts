@@ -197,6 +197,8 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
       : 'url' in target || 'clusterNodes' in target
         ? connectRedis(target, options.connection)
         : target;
+  // A lost connection is reported by the commands that fail and by ping() (readiness), not as an unhandled event.
+  if (owned) redis.on('error', () => {});
   const keys = storeKeys(prefix, partitions);
   const pubsub = createRedisPubSub(redis);
   redis.defineCommand('twinCommitReadings', { numberOfKeys: 1, lua: commitReadingsLua });

@@ -11,7 +11,12 @@ export function createRedisPubSub(publisher: RedisClient) {
   let engine: RedisPubSub | null = null;
 
   function connection(): RedisPubSub {
-    engine ??= new RedisPubSub({ publisher, subscriber: publisher.duplicate() });
+    if (!engine) {
+      const subscriber = publisher.duplicate();
+      // Its outages show in ping() (readiness); ioredis resubscribes on reconnect.
+      subscriber.on('error', () => {});
+      engine = new RedisPubSub({ publisher, subscriber });
+    }
     return engine;
   }
 
