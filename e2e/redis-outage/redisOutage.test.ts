@@ -1,11 +1,10 @@
 import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
-import { connectMqttDevice, uniqueTopicPrefix } from '@bst/testing';
+import { connectMqttDevice, type RedisServer, startRedisServer, uniqueTopicPrefix } from '@bst/testing';
 import { createClient } from 'graphql-ws';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ProductionStack, startProductionStack } from '../security-hardening/productionStack.ts';
-import { type RedisServer, startRedisServer } from './startRedisServer.ts';
 
 // Acceptance 4 of issue 11. The outage lasts 60 s (REDIS_OUTAGE_SECONDS may lengthen it, never shorten it).
 const outageMs = Math.max(60, Number(process.env.REDIS_OUTAGE_SECONDS ?? 60)) * 1000;
@@ -103,7 +102,8 @@ describe('Redis stopped for a minute', () => {
 
   afterAll(async () => {
     // A failed run shows what each service wrote (the end of it).
-    if (!passed) for (const service of [stack?.gateway, stack?.twin, stack?.bridge]) console.log(service?.output().slice(-4000));
+    if (!passed)
+      for (const service of [stack?.gateway, stack?.twin, stack?.bridge]) console.log(service?.output().slice(-4000));
     await device?.endAsync();
     await stack?.stop();
     await redis?.stop();
