@@ -5,7 +5,7 @@ import { ApolloGateway, type GatewayConfig, type SupergraphSdlUpdateFunction } f
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { createIdentitySeal } from '@bst/identity';
-import { createErrorMasker, type ErrorLog } from '@bst/service-kit';
+import { createErrorMasker, type ErrorLog, logFailedRequests, REQUEST_ID_HEADER, requestIdOf } from '@bst/service-kit';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type AuthOptions, createTokenVerifier } from './auth/index.ts';
 import { checkReadiness } from './checkReadiness.ts';
@@ -145,6 +145,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Set before the server listens (Apollo Server needs the http server first, for its drain plugin).
   let graphqlOverHttp: ReturnType<typeof createGraphQLHttpHandler> | undefined;
   const httpServer = createServer((req, res) => {
+    // Honoured from the client (or a proxy), else new; in the answer, forwarded to subgraphs, logged with errors.
+    const requestId = requestIdOf(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     if (graphqlOverHttp && isPlainGraphQLRequest(req)) graphqlOverHttp(req, res);
     else app(req, res);
   });
@@ -169,7 +173,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: mask,
     // A persisted query would run by hash with variables the limits never saw: every request carries its document.
     persistedQueries: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), useMetrics<GatewayContext>(metrics)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      useMetrics<GatewayContext>(metrics),
+      logFailedRequests((entry, message) => logger.warn({ ...entry, msg: message })),
+    ],
   });
   await server.start();
 

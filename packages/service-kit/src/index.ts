@@ -22,4 +22,6 @@ export {
   type Readiness,
 } from './readiness/checkDependencies.ts';
 export { type ProbeServer, type ProbeServerOptions, serveProbes } from './readiness/serveProbes.ts';
+export { logFailedRequests } from './requests/logFailedRequests.ts';
+export { REQUEST_ID_HEADER, requestIdOf } from './requests/requestIdOf.ts';
 export { dropOversizeMessages } from './websocket/dropOversizeMessages.ts';

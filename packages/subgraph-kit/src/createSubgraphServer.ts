@@ -5,7 +5,17 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createIdentitySeal, GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
-import { checkDependencies, createErrorMasker, type DependencyCheck, type ErrorLog } from '@bst/service-kit';
+import {
+  checkDependencies,
+  createErrorMasker,
+  type DependencyCheck,
+  type ErrorLog,
+  errorLogOf,
+  type Logger,
+  logFailedRequests,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+} from '@bst/service-kit';
 import express, { type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { unauthenticated } from './errors.ts';
@@ -39,8 +49,10 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
    */
   dependencies?: Record<string, DependencyCheck>;
   plugins?: ApolloServerPlugin<TContext>[];
-  /** Where the detail of a masked error goes (stderr by default). */
+  /** Where the detail of a masked error goes (stderr by default, else `logger`'s lines). */
   errorLog?: ErrorLog;
+  /** The service's logger: masked errors' detail, and each request answered with errors under its request id. */
+  logger?: Logger;
 }
 
 export interface SubgraphServer {
@@ -69,17 +81,28 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
     stopOnTerminationSignals: false,
     // Errors travel through the gateway to clients: stack traces, SQL and driver messages stay in the logs.
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorMasker(options.name, options.errorLog),
+    formatError: createErrorMasker(
+      options.name,
+      options.errorLog ?? (options.logger ? errorLogOf(options.logger) : undefined),
+    ),
     // No Apollo Studio here, so federated tracing would only cost time per request.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       refuseNulBytes<TContext>(),
+      ...(options.logger ? [logFailedRequests((entry, message) => options.logger?.warn(entry, message))] : []),
       ...(options.plugins ?? []),
     ],
   });
   await apollo.start();
 
+  // The gateway's request id (or a new one) on every answer and in the logs, so one id follows a request across services.
+  app.use((req, res, next) => {
+    const requestId = requestIdOf(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    next();
+  });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -1,4 +1,4 @@
-import { configOrExit, createLogger, errorLogOf } from '@bst/service-kit';
+import { configOrExit, createLogger } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
 import { configFromEnv } from './configFromEnv.ts';
 import { startCoreSubgraph } from './startCoreSubgraph.ts';
@@ -13,7 +13,7 @@ const core = await startCoreSubgraph({
   gatewaySecret: config.trust.secret,
   identityMaxAgeSeconds: config.trust.identityMaxAgeSeconds,
   seed: config.seed,
-  errorLog: errorLogOf(logger),
+  logger,
 });
 logger.info(
   { url: core.url, driver: core.database.driver },

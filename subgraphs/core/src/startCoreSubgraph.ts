@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { ErrorLog } from '@bst/service-kit';
+import type { Logger } from '@bst/service-kit';
 import { createSubgraphServer } from '@bst/subgraph-kit';
 import { sql } from 'drizzle-orm';
 import type { CoreContext } from './context.ts';
@@ -25,8 +25,8 @@ export interface CoreSubgraphOptions {
   seed?: boolean;
   /** Sees every SQL statement (tests count them). */
   onQuery?: (query: string, params: unknown[]) => void;
-  /** Where the detail of a masked error goes (stderr by default; main passes its logger). */
-  errorLog?: ErrorLog;
+  /** Masked errors' detail and failed requests (by request id) go here; stderr without one. */
+  logger?: Logger;
 }
 
 export interface CoreSubgraph {
@@ -55,7 +55,7 @@ export async function startCoreSubgraph(options: CoreSubgraphOptions): Promise<C
       gatewaySecret: options.gatewaySecret,
       ...(options.identityMaxAgeSeconds === undefined ? {} : { identityMaxAgeSeconds: options.identityMaxAgeSeconds }),
       context: ({ identity }) => ({ identity, repos, loaders: createLoaders(repos) }),
-      ...(options.errorLog ? { errorLog: options.errorLog } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
       dependencies: {
         postgres: () => database.db.execute(sql`select 1`),
       },

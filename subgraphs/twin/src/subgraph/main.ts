@@ -1,4 +1,4 @@
-import { configOrExit, createLogger, errorLogOf } from '@bst/service-kit';
+import { configOrExit, createLogger } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
 import { ArchiveRepository, openArchiveDatabase, retentionMsOf } from '../archive/index.ts';
 import { coreCatalogSource } from '../bridge/index.ts';
@@ -25,7 +25,7 @@ const subgraph = await startTwinSubgraph({
   identityMaxAgeSeconds: config.trust.identityMaxAgeSeconds,
   wsMaxPayloadBytes: config.wsMaxPayloadBytes,
   catalogSource: coreCatalogSource({ url: config.coreGraphUrl, secret: config.trust.secret }),
-  errorLog: errorLogOf(logger),
+  logger,
 });
 logger.info({ url: subgraph.url }, 'ready');
 

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { ErrorLog } from '@bst/service-kit';
+import { errorLogOf, type Logger } from '@bst/service-kit';
 import { createSubgraphServer } from '@bst/subgraph-kit';
 import { type ArchiveRepository, createComplianceReader, createHistory } from '../archive/index.ts';
 import type { CatalogSource } from '../bridge/index.ts';
@@ -34,8 +34,8 @@ export interface TwinSubgraphOptions {
   /** Ping interval for subscription sockets. */
   keepAliveMs?: number;
   now?: () => number;
-  /** Where the detail of a masked error goes, HTTP and subscriptions (stderr by default; main passes its logger). */
-  errorLog?: ErrorLog;
+  /** Masked errors' detail (HTTP and subscriptions) and failed requests by request id go here; stderr without one. */
+  logger?: Logger;
 }
 
 export interface TwinSubgraph {
@@ -74,7 +74,7 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
     gatewaySecret: options.gatewaySecret,
     ...(options.identityMaxAgeSeconds === undefined ? {} : { identityMaxAgeSeconds: options.identityMaxAgeSeconds }),
     context: ({ identity }) => createTwinContext(identity, { ...settings, memoise: true }),
-    ...(options.errorLog ? { errorLog: options.errorLog } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     dependencies: {
       [options.storeName ?? 'store']: () => options.store.ping(),
       ...(archive ? { archive: () => archive.ping() } : {}),
@@ -86,7 +86,7 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
     identitySeal: server.identitySeal,
     maxPayloadBytes: options.wsMaxPayloadBytes ?? 256 * 1024,
     context: (identity) => createTwinContext(identity, { ...settings, memoise: false }),
-    ...(options.errorLog ? { errorLog: options.errorLog } : {}),
+    ...(options.logger ? { errorLog: errorLogOf(options.logger) } : {}),
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
   });
   let stopping: Promise<void> | undefined;
