@@ -24,7 +24,15 @@ const gateway = await createGateway({
   limits: config.limits,
   connectionLimits: config.connectionLimits,
   maxBodyBytes: config.maxBodyBytes,
-  subscriptions: { limits: config.subscriptionLimits },
+  subscriptions: {
+    limits: config.subscriptionLimits,
+    // Only at debug: one line per event delivered, with the id of the reading behind it (as the bridge logged it).
+    ...(logger.isLevelEnabled('debug')
+      ? {
+          onEventDelivered: (eventId: string, clients: number) => logger.debug({ eventId, clients }, 'event delivered'),
+        }
+      : {}),
+  },
   ...(config.redis ? { sharedLimitsRedis: config.redis } : {}),
   watchSupergraph: config.watchSupergraph,
   ...(config.dashboardDir ? { staticDir: config.dashboardDir } : {}),

@@ -65,6 +65,8 @@ export interface GatewayOptions {
     keepAliveMs?: number;
     /** Backoff for reconnecting to a subgraph whose subscription socket dropped. */
     retry?: Partial<UpstreamRetry>;
+    /** Called per delivered event that names its reading (`eventId`); main logs it at debug, else it is left unset. */
+    onEventDelivered?: (eventId: string, clients: number) => void;
     /** Per-client buffers, hydration backlog and resume buffer (defaults in `defaultSubscriptionLimits`). */
     limits?: { client?: Partial<SubscriptionLimits['client']> } & Partial<Omit<SubscriptionLimits, 'client'>>;
   };
@@ -197,6 +199,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onUpstreamCountChange: (count) => metrics.upstreamSubscriptions.set(count),
     onResume: (from) => metrics.subscriptionResumes.inc({ from }),
     onBacklogExceeded: () => metrics.hydrationBacklogExceeded.inc(),
+    ...(options.subscriptions?.onEventDelivered ? { onEventDelivered: options.subscriptions.onEventDelivered } : {}),
   });
   const closeTimeoutMs = options.shutdown?.closeTimeoutMs ?? 1000;
   const transport = {

@@ -33,6 +33,7 @@ const bridge = await startBridge({
   maxEventAgeMs: config.maxEventAgeMs,
   groupCommit: config.groupCommit,
   onError: warnOf(logger, 'bridge: a step failed and is retried'),
+  logger,
 });
 
 // The bridge serves no graph: /health (liveness) and /ready (Redis and the broker) are what probes read.

@@ -45,8 +45,18 @@ export function serveSubscriptions<TContext extends Record<string, unknown> | ob
         return true;
       },
       context: (ctx) => options.context(identities.get(ctx.extra.socket)!) as Record<string, unknown>,
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: masked(result.errors) } : undefined,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        // The reading's id travels to the gateway beside the data (not in the schema), for its delivery log line.
+        const delivering = (args.contextValue as { delivering?: { eventId?: string } } | undefined)?.delivering;
+        const eventId = delivering?.eventId;
+        if (delivering) delivering.eventId = undefined;
+        if (!result.errors && eventId === undefined) return undefined;
+        return {
+          ...result,
+          ...(result.errors ? { errors: masked(result.errors) } : {}),
+          ...(eventId === undefined ? {} : { extensions: { ...result.extensions, eventId } }),
+        };
+      },
       onError: (_ctx, _id, _payload, errors) => masked(errors),
     },
     wss,
