@@ -8,6 +8,8 @@ import { type ProductionStack, startProductionStack } from '../security-hardenin
 
 // Acceptance 4 of issue 11. The outage lasts 60 s (REDIS_OUTAGE_SECONDS may lengthen it, never shorten it).
 const outageMs = Math.max(60, Number(process.env.REDIS_OUTAGE_SECONDS ?? 60)) * 1000;
+// `kill` (default): SIGKILL, then a restart on the same port and AOF; `pause`: SIGSTOP, then SIGCONT (sockets stay up).
+const mode = process.env.REDIS_OUTAGE_MODE === 'pause' ? 'pause' : 'kill';
 const answerWithinMs = 5000;
 const recoverWithinMs = 5000;
 
@@ -141,7 +143,8 @@ describe('Redis stopped for a minute', () => {
       .poll(async () => (await probes()).map((a) => a.outcome), { timeout: 30_000, interval: 500 })
       .toEqual(['data', 'data', 'ready', 'ready', 'ready']);
 
-    await redis.kill();
+    if (mode === 'pause') redis.pause();
+    else await redis.kill();
     const killedAt = performance.now();
     const during: (Answer & { at: number })[] = [];
     const firstNotReady: Record<string, number> = {};
@@ -165,7 +168,8 @@ describe('Redis stopped for a minute', () => {
       await sleep(Math.max(0, 500 - (performance.now() - roundStarted)));
     }
 
-    await redis.restart();
+    if (mode === 'pause') redis.resume();
+    else await redis.restart();
     const restartedAt = performance.now();
     let recoveryMs = Number.NaN;
     while (performance.now() - restartedAt < 30_000) {
@@ -204,6 +208,7 @@ describe('Redis stopped for a minute', () => {
     console.log(
       JSON.stringify({
         scenario: 'redis-outage',
+        mode,
         outageSeconds: outageMs / 1000,
         answers: during.length,
         unavailable,

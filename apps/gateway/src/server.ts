@@ -178,7 +178,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       useMetrics<GatewayContext>(metrics),
-      logFailedRequests((entry, message) => logger.warn({ ...entry, msg: message })),
+      logFailedRequests((level, entry, message) => logger[level]({ ...entry, msg: message })),
     ],
   });
   await server.start();

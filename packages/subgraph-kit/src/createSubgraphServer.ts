@@ -90,7 +90,9 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       refuseNulBytes<TContext>(),
-      ...(options.logger ? [logFailedRequests((entry, message) => options.logger?.warn(entry, message))] : []),
+      ...(options.logger
+        ? [logFailedRequests((level, entry, message) => options.logger?.[level](entry, message))]
+        : []),
       ...(options.plugins ?? []),
     ],
   });

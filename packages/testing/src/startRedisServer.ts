@@ -9,6 +9,9 @@ export interface RedisServer {
   port: number;
   /** SIGKILL: no shutdown save, connections cut as in a crash. */
   kill(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing answers (a hung host, a partition); `resume()` with SIGCONT. */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port and data directory (its AOF brings the data back). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -69,6 +72,8 @@ export async function startRedisServer(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     kill,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     restart: launch,
     async stop() {
       await kill();

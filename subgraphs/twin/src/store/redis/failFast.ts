@@ -13,13 +13,19 @@ export function isRedisUnavailable(error: unknown): boolean {
   return error instanceof Error && (unavailableNames.has(error.name) || unavailableMessage.test(error.message));
 }
 
+/** How long calls fail at once after a command timed out (a Redis that stopped answering but kept its socket). */
+const timeoutCooldownMs = 1000;
+
 /**
  * The backend with Redis outages made explicit: once the connection has been up, a call while it is down fails at
  * once (no queueing behind a reconnect), and a connection failure surfaces as `ServiceUnavailableError` (the code
- * SERVICE_UNAVAILABLE to GraphQL clients). Other errors pass through unchanged.
+ * SERVICE_UNAVAILABLE to GraphQL clients). After a command timed out (Redis paused, a partition: the socket stays
+ * up), calls fail at once for a second instead of each waiting out its own timeout; then one may try again. Other
+ * errors pass through unchanged.
  */
 export function failFast(backend: StoreBackend, redis: RedisClient): StoreBackend {
   let connectedOnce = redis.status === 'ready';
+  let timedOutAt = Number.NEGATIVE_INFINITY;
   if (!connectedOnce) redis.once('ready', () => (connectedOnce = true));
   const guarded = {} as Record<string, unknown>;
   for (const [name, member] of Object.entries(backend)) {
@@ -31,9 +37,13 @@ export function failFast(backend: StoreBackend, redis: RedisClient): StoreBacken
       if (connectedOnce && redis.status !== 'ready') {
         throw new ServiceUnavailableError('redis', new Error(`the connection is ${redis.status}`));
       }
+      if (performance.now() - timedOutAt < timeoutCooldownMs) {
+        throw new ServiceUnavailableError('redis', new Error('a command timed out just now'));
+      }
       try {
         return await (member as (...a: unknown[]) => Promise<unknown>).apply(backend, args);
       } catch (error) {
+        if (error instanceof Error && error.message.includes('Command timed out')) timedOutAt = performance.now();
         throw isRedisUnavailable(error) ? new ServiceUnavailableError('redis', error) : error;
       }
     };
