@@ -49,7 +49,10 @@ const probes = await serveProbes({
     return true;
   },
 });
-logger.info({ consumer: service.archiver.stats().consumer, probes: `http://${config.host}:${probes.port}` }, 'ready');
+logger.info(
+  { ready: true, consumer: service.archiver.stats().consumer, probes: `http://${config.host}:${probes.port}` },
+  'ready',
+);
 
 handleShutdownSignals(async () => {
   await probes.close();

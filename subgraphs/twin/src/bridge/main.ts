@@ -48,7 +48,7 @@ const probes = await serveProbes({
   },
   details: () => ({ messagesHandled: bridge.messagesHandled(), retainedIgnored: bridge.retainedIgnored() }),
 });
-logger.info({ clientId: bridge.clientId, probes: `http://${config.host}:${probes.port}` }, 'ready');
+logger.info({ ready: true, clientId: bridge.clientId, probes: `http://${config.host}:${probes.port}` }, 'ready');
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -27,7 +27,7 @@ const subgraph = await startTwinSubgraph({
   catalogSource: coreCatalogSource({ url: config.coreGraphUrl, secret: config.trust.secret }),
   logger,
 });
-logger.info({ url: subgraph.url }, 'ready');
+logger.info({ ready: true, url: subgraph.url }, 'ready');
 
 handleShutdownSignals(async () => {
   await subgraph.stop();
