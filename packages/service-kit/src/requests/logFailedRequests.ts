@@ -11,12 +11,12 @@ interface AnsweredRequest {
   };
 }
 
-export type FailedRequestLog = (level: 'info' | 'warn', entry: Record<string, unknown>, message: string) => void;
+export type FailedRequestLog = (level: 'debug' | 'warn', entry: Record<string, unknown>, message: string) => void;
 
 /**
  * An Apollo Server plugin: a request answered with errors is logged once with its request id, the error ids the
  * client got and their codes, so a support ticket's request id or error id finds the detail. At warn when one of the
- * errors is ours (a backing service, a bug), at info when they are all about the client's own request.
+ * errors is ours (a backing service, a bug), at debug when they are all about the client's own request.
  */
 export function logFailedRequests(log: FailedRequestLog) {
   return {
@@ -29,7 +29,7 @@ export function logFailedRequests(log: FailedRequestLog) {
           const codes = [...new Set(errors.map((e) => e.extensions?.code))];
           const ours = codes.some((code) => typeof code !== 'string' || !clientErrorCodes.has(code));
           log(
-            ours ? 'warn' : 'info',
+            ours ? 'warn' : 'debug',
             {
               requestId: request.http?.headers.get(REQUEST_ID_HEADER),
               ...(operationName ? { operationName } : {}),
