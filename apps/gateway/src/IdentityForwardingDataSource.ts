@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
+import { REQUEST_ID_HEADER } from '@bst/service-kit';
 import {
   type SubgraphAnswer,
   type SubgraphFetcher,
@@ -95,6 +96,12 @@ export class IdentityForwardingDataSource implements GraphQLDataSource<GatewayCo
     if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
     const identity = (options.context as Partial<GatewayContext> | undefined)?.identity;
     if (identity) headers[GATEWAY_IDENTITY_HEADER] = await this.seal(identity);
+    // The client's request id follows it to the subgraphs (their logs carry it too).
+    const requestId =
+      'incomingRequestContext' in options
+        ? options.incomingRequestContext.request.http?.headers.get(REQUEST_ID_HEADER)
+        : undefined;
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     const body = JSON.stringify({
       query: request.query,
       ...(request.operationName ? { operationName: request.operationName } : {}),

@@ -7,7 +7,9 @@ import {
   gatewayTrust,
   gatewayTrustVariables,
   integer,
+  type LogLevel,
   loadConfig,
+  logLevelVariables,
   optionalInteger,
   port,
   secret,
@@ -44,6 +46,8 @@ export interface GatewayConfig {
   redis?: { url: string; prefix: string };
   /** The built dashboard, served at `/` (same origin as /graphql, so no proxy). */
   dashboardDir?: string;
+  /** LOG_LEVEL: the least severe level written (pino). */
+  logLevel: LogLevel;
 }
 
 const limit = (fallback: number, max = 10_000_000) => integer({ min: 1, max, fallback });
@@ -51,6 +55,7 @@ const limit = (fallback: number, max = 10_000_000) => integer({ min: 1, max, fal
 export const gatewayConfig = defineConfig({
   service: 'gateway',
   variables: {
+    ...logLevelVariables,
     PORT: port(4000),
     HOST: text().default('0.0.0.0'),
     SUPERGRAPH_PATH: text(4096).default('schema/supergraph.graphql'),
@@ -95,6 +100,7 @@ export const gatewayConfig = defineConfig({
           },
         ],
   build: (env, matched): GatewayConfig => ({
+    logLevel: env.LOG_LEVEL,
     port: env.PORT,
     host: env.HOST,
     supergraphPath: resolve(env.SUPERGRAPH_PATH),

@@ -127,7 +127,10 @@ const notSent = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH
 /** What identifies a request for merging: the subgraph, every header (the sealed identity among them) and the body. */
 function mergeKey(url: string, request: SubgraphRequest): string {
   let key = url;
-  for (const name of Object.keys(request.headers).sort()) key += `\n${name}: ${request.headers[name]}`;
+  for (const name of Object.keys(request.headers).sort()) {
+    // Each client request has its own id: merged ones reach the subgraph under the first one's.
+    if (name !== 'x-request-id') key += `\n${name}: ${request.headers[name]}`;
+  }
   return `${key}\n\n${request.body}`;
 }
 

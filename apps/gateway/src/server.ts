@@ -5,7 +5,7 @@ import { ApolloGateway, type GatewayConfig, type SupergraphSdlUpdateFunction } f
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { createIdentitySeal } from '@bst/identity';
-import { createErrorMasker, type ErrorLog } from '@bst/service-kit';
+import { createErrorMasker, type ErrorLog, logFailedRequests, REQUEST_ID_HEADER, requestIdOf } from '@bst/service-kit';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type AuthOptions, createTokenVerifier } from './auth/index.ts';
 import { checkReadiness } from './checkReadiness.ts';
@@ -65,6 +65,8 @@ export interface GatewayOptions {
     keepAliveMs?: number;
     /** Backoff for reconnecting to a subgraph whose subscription socket dropped. */
     retry?: Partial<UpstreamRetry>;
+    /** Called per delivered event that names its reading (`eventId`); main logs it at debug, else it is left unset. */
+    onEventDelivered?: (eventId: string, clients: number) => void;
     /** Per-client buffers, hydration backlog and resume buffer (defaults in `defaultSubscriptionLimits`). */
     limits?: { client?: Partial<SubscriptionLimits['client']> } & Partial<Omit<SubscriptionLimits, 'client'>>;
   };
@@ -134,9 +136,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const message = degraded
         ? `shared limits unavailable (Redis: ${reason}): rate limit and caps now count per instance`
         : 'shared limits restored: rate limit and caps count across instances again';
-      (degraded ? logger.warn : logger.info)(
-        JSON.stringify({ level: degraded ? 'warn' : 'info', service: 'gateway', message }),
-      );
+      // Called as methods: a pino logger needs its `this`.
+      if (degraded) logger.warn(message);
+      else logger.info(message);
     },
   });
   // Start shared when Redis is there; a gateway whose Redis is away still starts, counting per instance.
@@ -145,6 +147,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Set before the server listens (Apollo Server needs the http server first, for its drain plugin).
   let graphqlOverHttp: ReturnType<typeof createGraphQLHttpHandler> | undefined;
   const httpServer = createServer((req, res) => {
+    // Honoured from the client (or a proxy), else new; in the answer, forwarded to subgraphs, logged with errors.
+    const requestId = requestIdOf(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     if (graphqlOverHttp && isPlainGraphQLRequest(req)) graphqlOverHttp(req, res);
     else app(req, res);
   });
@@ -169,7 +175,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: mask,
     // A persisted query would run by hash with variables the limits never saw: every request carries its document.
     persistedQueries: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), useMetrics<GatewayContext>(metrics)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      useMetrics<GatewayContext>(metrics),
+      logFailedRequests((level, entry, message) => logger[level]({ ...entry, msg: message })),
+    ],
   });
   await server.start();
 
@@ -189,6 +199,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onUpstreamCountChange: (count) => metrics.upstreamSubscriptions.set(count),
     onResume: (from) => metrics.subscriptionResumes.inc({ from }),
     onBacklogExceeded: () => metrics.hydrationBacklogExceeded.inc(),
+    ...(options.subscriptions?.onEventDelivered ? { onEventDelivered: options.subscriptions.onEventDelivered } : {}),
   });
   const closeTimeoutMs = options.shutdown?.closeTimeoutMs ?? 1000;
   const transport = {
@@ -215,7 +226,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    const readiness = await checkReadiness(current.subgraphs, identitySeal);
+    const readiness = await checkReadiness(
+      current.subgraphs,
+      identitySeal,
+      sharedLimits.shared ? { redis: () => sharedLimits.ping() } : {},
+    );
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
   app.get('/metrics', async (_req, res) => {

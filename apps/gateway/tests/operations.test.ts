@@ -23,6 +23,26 @@ describe('health, readiness and metrics', () => {
     expect(Object.keys(body.subgraphs).sort()).toEqual(['gauges', 'shelves']);
   });
 
+  it('answers with the request id it was given, or a new one when none (or a malformed one) came', async () => {
+    const token = await platform.token('viewer');
+    const ask = (requestId?: string) =>
+      fetch(platform.gateway.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          ...(requestId === undefined ? {} : { 'x-request-id': requestId }),
+        },
+        body: JSON.stringify({ query: '{ shelves { code } }' }),
+      });
+    expect((await ask('support-ticket-42')).headers.get('x-request-id')).toBe('support-ticket-42');
+    const fresh = (await ask()).headers.get('x-request-id');
+    expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
+    const forged = (await ask('a\tb{"level":"error"}')).headers.get('x-request-id');
+    expect(forged).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await fetch(endpoint('/health'))).headers.get('x-request-id')).toBeTruthy();
+  });
+
   it('/metrics counts operations, errors and latency by operation type', async () => {
     const token = await platform.token('viewer');
     await platform.post({ query: '{ shelves { code } }' }, token);

@@ -10,4 +10,18 @@ export {
   logErrorToStderr,
   newErrorId,
 } from './errors/maskError.ts';
+export { ServiceUnavailableError } from './errors/ServiceUnavailableError.ts';
+export { createLogger, type Logger } from './logging/createLogger.ts';
+export { errorLogOf } from './logging/errorLogOf.ts';
+export { type LogLevel, logLevels, logLevelVariables } from './logging/logLevel.ts';
+export { warnOf } from './logging/warnOf.ts';
+export {
+  checkDependencies,
+  type DependencyCheck,
+  type DependencyState,
+  type Readiness,
+} from './readiness/checkDependencies.ts';
+export { type ProbeServer, type ProbeServerOptions, serveProbes } from './readiness/serveProbes.ts';
+export { logFailedRequests } from './requests/logFailedRequests.ts';
+export { REQUEST_ID_HEADER, requestIdOf } from './requests/requestIdOf.ts';
 export { dropOversizeMessages } from './websocket/dropOversizeMessages.ts';

@@ -5,7 +5,17 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createIdentitySeal, GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
-import { createErrorMasker, type ErrorLog } from '@bst/service-kit';
+import {
+  checkDependencies,
+  createErrorMasker,
+  type DependencyCheck,
+  type ErrorLog,
+  errorLogOf,
+  type Logger,
+  logFailedRequests,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+} from '@bst/service-kit';
 import express, { type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { unauthenticated } from './errors.ts';
@@ -33,11 +43,16 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   identityMaxAgeSeconds?: number;
   /** Who may run which root field; defaults to the product's table. */
   operationRoles?: OperationRoles;
-  /** Extra checks for `GET /health`; a throw turns it into 503. */
-  health?: () => Promise<void> | void;
+  /**
+   * What `GET /ready` checks, by dependency name (`redis`, `postgres`, ...): 503 naming the failing ones. `GET /health`
+   * is liveness only (200 while the process serves HTTP).
+   */
+  dependencies?: Record<string, DependencyCheck>;
   plugins?: ApolloServerPlugin<TContext>[];
-  /** Where the detail of a masked error goes (stderr by default). */
+  /** Where the detail of a masked error goes (stderr by default, else `logger`'s lines). */
   errorLog?: ErrorLog;
+  /** The service's logger: masked errors' detail, and each request answered with errors under its request id. */
+  logger?: Logger;
 }
 
 export interface SubgraphServer {
@@ -66,25 +81,36 @@ export async function createSubgraphServer<TContext extends SubgraphContext>(
     stopOnTerminationSignals: false,
     // Errors travel through the gateway to clients: stack traces, SQL and driver messages stay in the logs.
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorMasker(options.name, options.errorLog),
+    formatError: createErrorMasker(
+      options.name,
+      options.errorLog ?? (options.logger ? errorLogOf(options.logger) : undefined),
+    ),
     // No Apollo Studio here, so federated tracing would only cost time per request.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       refuseNulBytes<TContext>(),
+      ...(options.logger
+        ? [logFailedRequests((level, entry, message) => options.logger?.[level](entry, message))]
+        : []),
       ...(options.plugins ?? []),
     ],
   });
   await apollo.start();
 
-  app.get('/health', async (_req, res) => {
-    try {
-      await options.health?.();
-      res.json({ status: 'ok' });
-    } catch {
-      // The probe learns that a dependency is down, not how (the log of the failing call has that).
-      res.status(503).json({ status: 'unavailable' });
-    }
+  // The gateway's request id (or a new one) on every answer and in the logs, so one id follows a request across services.
+  app.use((req, res, next) => {
+    const requestId = requestIdOf(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    next();
+  });
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const readiness = await checkDependencies(options.dependencies ?? {});
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness });
   });
   app.use(
     '/graphql',

@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { sealIdentity } from '@bst/identity';
-import type { ErrorLog, ErrorLogEntry } from '@bst/service-kit';
+import { type ErrorLog, type ErrorLogEntry, ServiceUnavailableError } from '@bst/service-kit';
 import { postToSubgraph, subgraphContract } from '@bst/testing';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,12 @@ const secret = 'kit-test-secret';
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   type Freezer @key(fields: "code") { code: String! label: String! }
-  type Query { whoAmI: String! freezer(code: String!): Freezer temperatureLog(code: String!): [Float!]! }
+  type Query {
+    whoAmI: String!
+    freezer(code: String!): Freezer
+    temperatureLog(code: String!): [Float!]!
+    doorSensor: Boolean
+  }
   type Mutation { defrost(code: String!): Boolean! }
 `);
 const freezers = new Map([['FRZ-1', { code: 'FRZ-1', label: 'Lab freezer' }]]);
@@ -24,6 +29,9 @@ const schema = buildSubgraphSchema([
           const freezer = freezers.get(code);
           if (!freezer) throw badUserInput('code', `No freezer ${code}`);
           return freezer;
+        },
+        doorSensor: () => {
+          throw new ServiceUnavailableError('redis', new Error('connect ECONNREFUSED 10.0.0.7:6379'));
         },
         temperatureLog: () => {
           // What a driver throws: the statement, its parameters and a stack with file paths.
@@ -40,7 +48,14 @@ const schema = buildSubgraphSchema([
   },
 ]);
 const roles: OperationRoles = {
-  Query: { whoAmI: 'viewer', freezer: 'viewer', temperatureLog: 'viewer', _entities: 'viewer', _service: 'viewer' },
+  Query: {
+    whoAmI: 'viewer',
+    freezer: 'viewer',
+    temperatureLog: 'viewer',
+    doorSensor: 'viewer',
+    _entities: 'viewer',
+    _service: 'viewer',
+  },
   Mutation: { defrost: 'admin' },
   Subscription: {},
 };
@@ -162,6 +177,51 @@ describe('createSubgraphServer', () => {
         context: ({ identity }) => ({ identity }),
       }),
     ).rejects.toThrow(/Query\.openDoor/);
+  });
+
+  it('answers a backing service being away as SERVICE_UNAVAILABLE, without its detail', async () => {
+    const server = await start();
+    try {
+      const viewer = await sealIdentity({ subject: 'ada', roles: ['viewer'] }, secret);
+      const { body } = await postToSubgraph(server.url, { query: '{ doorSensor }' }, viewer);
+      expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|10\.0\.0\.7|redis/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('/health is liveness; /ready is 503 naming the dependency that does not answer, bounded in time', async () => {
+    let redisUp = true;
+    const server = await createSubgraphServer({
+      name: 'kit-test',
+      schema,
+      gatewaySecret: secret,
+      operationRoles: roles,
+      context: ({ identity }) => ({ identity }),
+      dependencies: {
+        postgres: () => {},
+        redis: () => (redisUp ? undefined : new Promise(() => {})),
+      },
+    });
+    try {
+      const ready = await fetch(server.url.replace('/graphql', '/ready'));
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ready: true, failing: [] });
+      redisUp = false;
+      const started = Date.now();
+      const notReady = await fetch(server.url.replace('/graphql', '/ready'));
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toMatchObject({
+        ready: false,
+        failing: ['redis'],
+        dependencies: { postgres: { ready: true }, redis: { ready: false } },
+      });
+      expect((await fetch(server.url.replace('/graphql', '/health'))).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('stops listening once stopped', async () => {

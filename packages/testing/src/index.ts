@@ -5,6 +5,7 @@ export { services } from './services.ts';
 export { repositoryRoot, runUntilExit, type SpawnedService, spawnService } from './spawnService.ts';
 export { type PostgresServer, startPostgresServer } from './startPostgresServer.ts';
 export { type RedisClusterFixture, type RedisClusterNode, startRedisCluster } from './startRedisCluster.ts';
+export { type RedisServer, startRedisServer } from './startRedisServer.ts';
 export {
   postToSubgraph,
   type RunningSubgraph,

@@ -4,7 +4,9 @@ import {
   type GatewayTrust,
   gatewayTrust,
   gatewayTrustVariables,
+  type LogLevel,
   loadConfig,
+  logLevelVariables,
   port,
   text,
   url,
@@ -18,11 +20,14 @@ export interface CoreConfig {
   pgliteDir: string;
   seed: boolean;
   trust: GatewayTrust;
+  /** LOG_LEVEL: the least severe level written (pino). */
+  logLevel: LogLevel;
 }
 
 export const coreConfig = defineConfig({
   service: 'core',
   variables: {
+    ...logLevelVariables,
     PORT: port(4001),
     HOST: text().default('0.0.0.0'),
     DATABASE_URL: url(['postgres', 'postgresql']).optional(),
@@ -32,6 +37,7 @@ export const coreConfig = defineConfig({
   },
   requiredUnlessDev: ['GATEWAY_SHARED_SECRET'],
   build: (env): CoreConfig => ({
+    logLevel: env.LOG_LEVEL,
     port: env.PORT,
     host: env.HOST,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),

@@ -1,9 +1,10 @@
-import { configOrExit } from '@bst/service-kit';
+import { configOrExit, createLogger } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
 import { configFromEnv } from './configFromEnv.ts';
 import { startCoreSubgraph } from './startCoreSubgraph.ts';
 
 const config = configOrExit(() => configFromEnv());
+const logger = createLogger('core', config.logLevel);
 const core = await startCoreSubgraph({
   port: config.port,
   host: config.host,
@@ -12,6 +13,10 @@ const core = await startCoreSubgraph({
   gatewaySecret: config.trust.secret,
   identityMaxAgeSeconds: config.trust.identityMaxAgeSeconds,
   seed: config.seed,
+  logger,
 });
-console.log(`core subgraph ready at ${core.url} (${core.database.driver})`);
+logger.info(
+  { url: core.url, driver: core.database.driver },
+  `core subgraph ready at ${core.url} (${core.database.driver})`,
+);
 handleShutdownSignals(core.stop);

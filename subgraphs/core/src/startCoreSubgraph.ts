@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Logger } from '@bst/service-kit';
 import { createSubgraphServer } from '@bst/subgraph-kit';
 import { sql } from 'drizzle-orm';
 import type { CoreContext } from './context.ts';
@@ -24,6 +25,8 @@ export interface CoreSubgraphOptions {
   seed?: boolean;
   /** Sees every SQL statement (tests count them). */
   onQuery?: (query: string, params: unknown[]) => void;
+  /** Masked errors' detail and failed requests (by request id) go here; stderr without one. */
+  logger?: Logger;
 }
 
 export interface CoreSubgraph {
@@ -52,8 +55,9 @@ export async function startCoreSubgraph(options: CoreSubgraphOptions): Promise<C
       gatewaySecret: options.gatewaySecret,
       ...(options.identityMaxAgeSeconds === undefined ? {} : { identityMaxAgeSeconds: options.identityMaxAgeSeconds }),
       context: ({ identity }) => ({ identity, repos, loaders: createLoaders(repos) }),
-      health: async () => {
-        await database.db.execute(sql`select 1`);
+      ...(options.logger ? { logger: options.logger } : {}),
+      dependencies: {
+        postgres: () => database.db.execute(sql`select 1`),
       },
     });
     return {

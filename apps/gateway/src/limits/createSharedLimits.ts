@@ -23,6 +23,10 @@ export interface SharedLimits {
   /** Resolves once Redis answers, or after `timeoutMs` (then the limits start per instance, degraded). */
   ready(timeoutMs?: number): Promise<void>;
   degraded(): boolean;
+  /** Resolves when the shared Redis answers now; throws when it does not (readiness). */
+  ping(): Promise<void>;
+  /** Whether the limits are shared through Redis at all (else there is nothing to ping). */
+  readonly shared: boolean;
   close(): Promise<void>;
 }
 
@@ -143,6 +147,10 @@ export function createSharedLimits(options: SharedLimitsOptions): SharedLimits {
       if ((redis.status as string) !== 'ready') setDegraded(true, `not reachable within ${timeoutMs} ms`);
     },
     degraded: () => degraded,
+    shared: redis !== undefined,
+    async ping() {
+      await redis?.ping();
+    },
     async close() {
       clearInterval(renew);
       const releases = [...held].flatMap(([key, leases]) => [...leases].map((lease) => [key, lease] as const));

@@ -89,6 +89,8 @@ export interface SubscriptionHubOptions {
   onResume?(from: 'gateway' | 'subgraph'): void;
   /** An upstream's hydration backlog overflowed (resumable: paused and resumed; otherwise: ended). */
   onBacklogExceeded?(): void;
+  /** An event that named its source (`extensions.eventId`, the reading behind it) went out to `clients` clients. */
+  onEventDelivered?(eventId: string, clients: number): void;
 }
 
 export interface SubscriptionHub {
@@ -274,7 +276,10 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
               };
             }
             feed.backlog--;
-            if (!feed.closed) publish(feed, result, cursor);
+            if (feed.closed) return;
+            publish(feed, result, cursor);
+            const eventId = event.extensions?.eventId;
+            if (typeof eventId === 'string') options.onEventDelivered?.(eventId, feed.listeners.size);
           });
         },
         error: (errors) => {

@@ -7,6 +7,8 @@ import type { SubscriptionPlan } from './prepareOperation.ts';
 export interface UpstreamEvent {
   data?: Record<string, unknown> | null;
   errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+  /** What the subgraph sent beside the data: the twin's `eventId` (the reading behind the event) for the logs. */
+  extensions?: Record<string, unknown>;
 }
 
 /** Resolves one upstream event into a client result. */

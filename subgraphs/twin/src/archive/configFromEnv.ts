@@ -4,7 +4,9 @@ import {
   gatewayTrust,
   gatewayTrustVariables,
   integer,
+  type LogLevel,
   loadConfig,
+  logLevelVariables,
   port,
   text,
   url,
@@ -68,11 +70,14 @@ export interface ArchiverConfig {
   host: string;
   /** Seals the archiver's identity for core's catalog queries. */
   trust: GatewayTrust;
+  /** LOG_LEVEL: the least severe level written (pino). */
+  logLevel: LogLevel;
 }
 
 export const archiverConfig = defineConfig({
   service: 'twin-archiver',
   variables: {
+    ...logLevelVariables,
     ...archiveVariables,
     ...twinStoreVariables,
     CORE_GRAPH_URL: url(['http', 'https']).default('http://127.0.0.1:4001/graphql'),
@@ -95,6 +100,7 @@ export const archiverConfig = defineConfig({
           },
         ],
   build: (env): ArchiverConfig => ({
+    logLevel: env.LOG_LEVEL,
     archive: archiveConfig(env) as ArchiveConfig,
     store: twinStoreConfig(env, { redisUrl: 'redis://127.0.0.1:6379' }),
     coreGraphUrl: env.CORE_GRAPH_URL,

@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
 import { hostname } from 'node:os';
-import { configOrExit } from '@bst/service-kit';
+import { configOrExit, createLogger, serveProbes, warnOf } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
 import { coreCatalogSource } from '../bridge/index.ts';
 import { openTwinStore } from '../store/index.ts';
@@ -11,6 +10,7 @@ import { createArchiveMetrics } from './metrics.ts';
 import { type ArchiveService, startArchiveService } from './startArchiveService.ts';
 
 const config = configOrExit(() => configFromEnv());
+const logger = createLogger('twin-archiver', config.logLevel);
 const store = await openTwinStore(config.store);
 const database = await openArchiveDatabase({ url: config.archive.url });
 const archive = new ArchiveRepository(database, { retentionMs: retentionMsOf(config.archive) });
@@ -25,11 +25,20 @@ service = await startArchiveService({
   idleMs: config.idleMs,
   claimIdleMs: config.claimIdleMs,
   onBatch: metrics.observeBatch,
+  onError: warnOf(logger, 'archiver: a step failed and is retried'),
 });
 
-// The archiver serves no graph: its health (Redis and Postgres reachable) and figures live here.
-const health = createServer(async (request, response) => {
-  if (request.url === '/metrics') {
+// The archiver serves no graph: /health (liveness), /ready (Redis and Postgres answer) and /metrics live here.
+const probes = await serveProbes({
+  port: config.healthPort,
+  host: config.host,
+  dependencies: {
+    [config.store.redis ? 'redis' : 'store']: () => store.ping(),
+    postgres: () => archive.ping(),
+  },
+  details: async () => ({ lag: await store.outbox.lag().catch(() => null), ...service?.archiver.stats() }),
+  route: async (request, response) => {
+    if (request.url !== '/metrics') return false;
     try {
       const text = await metrics.render();
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -37,33 +46,16 @@ const health = createServer(async (request, response) => {
     } catch {
       response.writeHead(503).end();
     }
-    return;
-  }
-  if (request.url !== '/health') {
-    response.writeHead(404).end();
-    return;
-  }
-  try {
-    const [lag] = await Promise.all([store.outbox.lag(), archive.ping()]);
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: 'ok', lag, ...service?.archiver.stats() }));
-  } catch (error) {
-    response.writeHead(503, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: 'unavailable', error: error instanceof Error ? error.message : 'error' }));
-  }
+    return true;
+  },
 });
-health.listen(config.healthPort, config.host);
-console.log(
-  JSON.stringify({
-    service: 'twin-archiver',
-    ready: true,
-    consumer: service.archiver.stats().consumer,
-    pid: process.pid,
-  }),
+logger.info(
+  { ready: true, consumer: service.archiver.stats().consumer, probes: `http://${config.host}:${probes.port}` },
+  'ready',
 );
 
 handleShutdownSignals(async () => {
-  health.close();
+  await probes.close();
   await service?.stop();
   await store.close();
   await database.close();

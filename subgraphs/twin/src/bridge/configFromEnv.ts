@@ -5,7 +5,9 @@ import {
   gatewayTrust,
   gatewayTrustVariables,
   integer,
+  type LogLevel,
   loadConfig,
+  logLevelVariables,
   oneOf,
   optionalInteger,
   port,
@@ -41,11 +43,14 @@ export interface BridgeConfig {
   host: string;
   /** Seals the bridge's own identity for core's catalog queries. */
   trust: GatewayTrust;
+  /** LOG_LEVEL: the least severe level written (pino). */
+  logLevel: LogLevel;
 }
 
 export const bridgeConfig = defineConfig({
   service: 'twin-bridge',
   variables: {
+    ...logLevelVariables,
     MQTT_URL: url(['mqtt', 'mqtts', 'ws', 'wss', 'tcp']).default('mqtt://127.0.0.1:1883'),
     MQTT_USERNAME: text().optional(),
     MQTT_PASSWORD: text(1024).optional(),
@@ -68,6 +73,7 @@ export const bridgeConfig = defineConfig({
   },
   requiredUnlessDev: ['GATEWAY_SHARED_SECRET'],
   build: (env): BridgeConfig => ({
+    logLevel: env.LOG_LEVEL,
     mqttUrl: env.MQTT_URL,
     ...(env.MQTT_USERNAME ? { mqttUsername: env.MQTT_USERNAME } : {}),
     ...(env.MQTT_PASSWORD ? { mqttPassword: env.MQTT_PASSWORD } : {}),

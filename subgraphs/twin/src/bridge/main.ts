@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import { configOrExit } from '@bst/service-kit';
+import { configOrExit, createLogger, serveProbes, warnOf } from '@bst/service-kit';
 import { ArchiveRepository } from '../archive/ArchiveRepository.ts';
 import { retentionMsOf } from '../archive/configFromEnv.ts';
 import { openArchiveDatabase } from '../archive/db/openArchiveDatabase.ts';
@@ -9,6 +8,7 @@ import { configFromEnv } from './configFromEnv.ts';
 import { startBridge } from './startBridge.ts';
 
 const config = configOrExit(() => configFromEnv());
+const logger = createLogger('twin-bridge', config.logLevel);
 const store = await openTwinStore(config.store);
 // A very late reading older than the hot window is replayed from the archive.
 const archiveDatabase = config.archive ? await openArchiveDatabase({ url: config.archive.url, max: 4 }) : null;
@@ -32,29 +32,30 @@ const bridge = await startBridge({
   ...(config.receiveMaximum === undefined ? {} : { receiveMaximum: config.receiveMaximum }),
   maxEventAgeMs: config.maxEventAgeMs,
   groupCommit: config.groupCommit,
+  onError: warnOf(logger, 'bridge: a step failed and is retried'),
+  logger,
 });
 
-// The bridge serves no graph; this is what compose's healthcheck and an orchestrator's liveness probe read.
-const health = createServer((request, response) => {
-  const ok = request.url === '/health' && bridge.connected();
-  response.writeHead(request.url === '/health' ? (ok ? 200 : 503) : 404, { 'content-type': 'application/json' });
-  response.end(
-    JSON.stringify({
-      status: ok ? 'ok' : 'mqtt-disconnected',
-      messagesHandled: bridge.messagesHandled(),
-      retainedIgnored: bridge.retainedIgnored(),
-    }),
-  );
+// The bridge serves no graph: /health (liveness) and /ready (Redis and the broker) are what probes read.
+const probes = await serveProbes({
+  port: config.healthPort,
+  host: config.host,
+  dependencies: {
+    [config.store.redis ? 'redis' : 'store']: () => store.ping(),
+    mqtt: () => {
+      if (!bridge.connected()) throw new Error('the broker connection is down');
+    },
+  },
+  details: () => ({ messagesHandled: bridge.messagesHandled(), retainedIgnored: bridge.retainedIgnored() }),
 });
-health.listen(config.healthPort, config.host);
-console.log(JSON.stringify({ service: 'twin-bridge', ready: true, clientId: bridge.clientId, pid: process.pid }));
+logger.info({ ready: true, clientId: bridge.clientId, probes: `http://${config.host}:${probes.port}` }, 'ready');
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
-    health.close();
+    await probes.close();
     await bridge.stop();
     await store.close();
     await archiveDatabase?.close();

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
+import type { Logger } from '@bst/service-kit';
 import mqtt, { type IPublishPacket } from 'mqtt';
 import type { ArchiveRepository } from '../archive/ArchiveRepository.ts';
 import { createHistory } from '../archive/createHistory.ts';
-import type { TwinStore } from '../store/index.ts';
+import { readingEventId, type TwinStore } from '../store/index.ts';
 import type { CatalogSource } from './catalog/coreCatalogSource.ts';
 import { type CatalogFollower, followCatalog } from './catalog/followCatalog.ts';
 import { acknowledgeInOrder } from './delivery/acknowledgeInOrder.ts';
@@ -47,6 +48,8 @@ export interface BridgeOptions {
   /** Scheduler interval; false = this instance does not tick (another one does). */
   schedulerIntervalMs?: number | false;
   onError?: (error: unknown) => void;
+  /** At debug, one line per committed reading with its event id (`readingEventId`); nothing per reading above. */
+  logger?: Logger;
 }
 
 export interface Bridge {
@@ -94,7 +97,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ),
     ...options.groupCommit,
   });
-  const context: IngestContext = { store: options.store, ingest: commits.ingest };
+  const { logger } = options;
+  // Decided once: above debug, readings go straight to the group commit with no wrapper and no object per reading.
+  const ingest: IngestContext['ingest'] =
+    logger?.isLevelEnabled('debug') === true
+      ? async (entity, reading) => {
+          const outcome = await commits.ingest(entity, reading);
+          logger.debug({ eventId: readingEventId(entity, reading.at), outcome: outcome.status }, 'reading committed');
+          return outcome;
+        }
+      : commits.ingest;
+  const context: IngestContext = { store: options.store, ingest };
   let stopping = false;
   let handled = 0;
   let retainedIgnored = 0;

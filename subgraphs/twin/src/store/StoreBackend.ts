@@ -93,6 +93,8 @@ export interface StoreBackend {
   cachedCatalog(): Promise<MonitoringCatalog | null>;
   cacheCatalog(catalog: MonitoringCatalog, ttlSeconds: number): Promise<void>;
 
+  /** Resolves when the backing service answers now, on every connection the store relies on (readiness). */
+  ping(): Promise<void>;
   clear(): Promise<void>;
   close(): Promise<void>;
 }

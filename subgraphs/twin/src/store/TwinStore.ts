@@ -40,13 +40,18 @@ export interface LiveState extends EntityRef {
   status: string | null;
   /** False for codes core does not know (kept, surfaced as unregistered). */
   registered: boolean;
+  /** The reading that made this state (`readingEventId`): the logs follow it from MQTT to the subscriber. */
+  eventId?: string;
 }
 
 /** An alert record with the entity it belongs to; `id` is `{entityKey}:{engine alert id}`. */
 export interface StoredAlert extends Alert, EntityRef {}
 
 /** One lifecycle transition of an alert, as stored in its log and published on the alert channel. */
-export interface AlertEventRecord extends AlertEvent, EntityRef {}
+export interface AlertEventRecord extends AlertEvent, EntityRef {
+  /** The reading that caused the transition (`readingEventId`); none for one the scheduler raised by time passing. */
+  eventId?: string;
+}
 
 /** The engine's state for one entity and the version that guards compare-and-set (0 = never written). */
 export interface MonitorRecord {
@@ -352,6 +357,11 @@ export interface TwinStore {
   subscribeAlertEvents(listener: (event: AlertEventRecord) => void): Promise<Unsubscribe>;
   subscribeLiveState(listener: (live: LiveState) => void): Promise<Unsubscribe>;
 
+  /**
+   * Resolves when the store answers now (Redis: a PING on the command connection and the pub/sub one up); throws
+   * `ServiceUnavailableError` otherwise. What `/ready` asks.
+   */
+  ping(): Promise<void>;
   /** Deletes everything under the prefix (tests, demo reset). */
   clear(): Promise<void>;
   close(): Promise<void>;

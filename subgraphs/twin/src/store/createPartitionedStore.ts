@@ -350,6 +350,10 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
       return backend.subscribeLiveState(listener);
     },
 
+    ping() {
+      return backend.ping();
+    },
+
     async clear() {
       await backend.clear();
       checked = null;

@@ -6,6 +6,7 @@ export { entityKey, entityKeyOfAlert, parseEntityKey, storedAlertId, storeKeys }
 export { createMemoryTwinStore, type MemoryTwinStoreOptions } from './memory/createTwinStore.ts';
 export { openTwinStore, type TwinStoreConfig } from './openTwinStore.ts';
 export { PartitionCountMismatchError } from './PartitionCountMismatchError.ts';
+export { readingEventId } from './readingEventId.ts';
 export {
   connectRedis,
   parseRedisNodes,

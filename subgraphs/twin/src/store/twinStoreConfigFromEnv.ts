@@ -1,8 +1,8 @@
-import { defineConfig, loadConfig, oneOf, optionalInteger, text } from '@bst/service-kit';
+import { defineConfig, integer, loadConfig, oneOf, optionalInteger, text } from '@bst/service-kit';
 import { z } from 'zod';
 import type { TwinStoreConfig } from './openTwinStore.ts';
 import { maxPartitions } from './partitioning.ts';
-import { parseRedisNodes, type RedisNode } from './redis/connectRedis.ts';
+import { defaultRedisConnectionSettings, parseRedisNodes, type RedisNode } from './redis/connectRedis.ts';
 
 const redisUrl = z
   .string()
@@ -20,7 +20,8 @@ const clusterNodes = z.string().transform((raw, ctx): RedisNode[] => {
 /**
  * The twin store's variables, one zod schema each, for every service that opens the store (twin subgraph, bridge,
  * archiver): REDIS_CLUSTER_NODES (host:port,…) or REDIS_URL; TWIN_STORE_PREFIX, TWIN_STORE_PARTITIONS,
- * TWIN_HOT_WINDOW_HOURS, TWIN_HISTORY_MAX_READINGS, TWIN_ALERT_STREAM_HOURS, TWIN_ALERT_STREAM_MAX_LENGTH, TWIN_OUTBOX.
+ * TWIN_HOT_WINDOW_HOURS, TWIN_HISTORY_MAX_READINGS, TWIN_ALERT_STREAM_HOURS, TWIN_ALERT_STREAM_MAX_LENGTH, TWIN_OUTBOX;
+ * REDIS_COMMAND_TIMEOUT_MS and REDIS_RECONNECT_MAX_MS (how the connections behave during an outage).
  */
 export const twinStoreVariables = {
   REDIS_URL: redisUrl.optional(),
@@ -32,6 +33,16 @@ export const twinStoreVariables = {
   TWIN_ALERT_STREAM_HOURS: optionalInteger({ min: 1, max: 24 * 366 }),
   TWIN_ALERT_STREAM_MAX_LENGTH: optionalInteger({ min: 1 }),
   TWIN_OUTBOX: oneOf(['on', 'off'], 'on'),
+  REDIS_COMMAND_TIMEOUT_MS: integer({
+    min: 100,
+    max: 60_000,
+    fallback: defaultRedisConnectionSettings.commandTimeoutMs,
+  }),
+  REDIS_RECONNECT_MAX_MS: integer({
+    min: 50,
+    max: 60_000,
+    fallback: defaultRedisConnectionSettings.reconnectMaxDelayMs,
+  }),
 };
 
 type TwinStoreEnv = z.output<z.ZodObject<typeof twinStoreVariables>>;
@@ -60,6 +71,12 @@ export function twinStoreConfig(
     ...(env.TWIN_ALERT_STREAM_MAX_LENGTH === undefined ? {} : { maxLength: env.TWIN_ALERT_STREAM_MAX_LENGTH }),
   };
   if (env.TWIN_OUTBOX === 'off') config.outbox = false;
+  if (config.redis) {
+    config.connection = {
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      reconnectMaxDelayMs: env.REDIS_RECONNECT_MAX_MS,
+    };
+  }
   return config;
 }
 

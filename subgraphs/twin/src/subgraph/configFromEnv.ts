@@ -4,7 +4,9 @@ import {
   gatewayTrust,
   gatewayTrustVariables,
   integer,
+  type LogLevel,
   loadConfig,
+  logLevelVariables,
   port,
   text,
   url,
@@ -24,11 +26,14 @@ export interface TwinSubgraphConfig {
   /** Largest graphql-ws message the subscription server accepts (the gateway forwards client operations). */
   wsMaxPayloadBytes: number;
   trust: GatewayTrust;
+  /** LOG_LEVEL: the least severe level written (pino). */
+  logLevel: LogLevel;
 }
 
 export const twinSubgraphConfig = defineConfig({
   service: 'twin-subgraph',
   variables: {
+    ...logLevelVariables,
     PORT: port(4002),
     HOST: text().default('0.0.0.0'),
     ...twinStoreVariables,
@@ -39,6 +44,7 @@ export const twinSubgraphConfig = defineConfig({
   },
   requiredUnlessDev: ['GATEWAY_SHARED_SECRET'],
   build: (env): TwinSubgraphConfig => ({
+    logLevel: env.LOG_LEVEL,
     port: env.PORT,
     host: env.HOST,
     store: twinStoreConfig(env, { redisUrl: 'redis://127.0.0.1:6379' }),

@@ -20,6 +20,8 @@ export interface TwinContext extends SubgraphContext {
   /** Compliance from the archive's rollups, batched per request (one set of archive queries for many containers). */
   archivedCompliance: DataLoader<ComplianceRequest, Compliance, ComplianceRequest> | null;
   now(): number;
+  /** The event a subscription resolves now: its reading's id, passed on by the transport (payload `extensions`). */
+  delivering: { eventId?: string };
 }
 
 export interface TwinContextOptions {
@@ -43,6 +45,7 @@ export function createTwinContext(
     store,
     catalogReader,
     now,
+    delivering: {},
     catalog: () => {
       if (!memoise) return catalogReader.view();
       catalog ??= catalogReader.view();

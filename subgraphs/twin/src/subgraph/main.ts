@@ -1,4 +1,4 @@
-import { configOrExit } from '@bst/service-kit';
+import { configOrExit, createLogger } from '@bst/service-kit';
 import { handleShutdownSignals } from '@bst/subgraph-kit';
 import { ArchiveRepository, openArchiveDatabase, retentionMsOf } from '../archive/index.ts';
 import { coreCatalogSource } from '../bridge/index.ts';
@@ -7,6 +7,7 @@ import { configFromEnv } from './configFromEnv.ts';
 import { startTwinSubgraph } from './startTwinSubgraph.ts';
 
 const config = configOrExit(() => configFromEnv());
+const logger = createLogger('twin-subgraph', config.logLevel);
 const store = await openTwinStore(config.store);
 // History, compliance and records read the durable archive too (else the hot window alone).
 const archiveDatabase = config.archive ? await openArchiveDatabase({ url: config.archive.url }) : null;
@@ -16,6 +17,7 @@ const archive =
     : null;
 const subgraph = await startTwinSubgraph({
   store,
+  storeName: config.store.redis ? 'redis' : 'store',
   archive,
   port: config.port,
   host: config.host,
@@ -23,8 +25,9 @@ const subgraph = await startTwinSubgraph({
   identityMaxAgeSeconds: config.trust.identityMaxAgeSeconds,
   wsMaxPayloadBytes: config.wsMaxPayloadBytes,
   catalogSource: coreCatalogSource({ url: config.coreGraphUrl, secret: config.trust.secret }),
+  logger,
 });
-console.log(JSON.stringify({ service: 'twin-subgraph', ready: true, url: subgraph.url, pid: process.pid }));
+logger.info({ ready: true, url: subgraph.url }, 'ready');
 
 handleShutdownSignals(async () => {
   await subgraph.stop();

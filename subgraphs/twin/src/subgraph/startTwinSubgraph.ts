@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { errorLogOf, type Logger } from '@bst/service-kit';
 import { createSubgraphServer } from '@bst/subgraph-kit';
 import { type ArchiveRepository, createComplianceReader, createHistory } from '../archive/index.ts';
 import type { CatalogSource } from '../bridge/index.ts';
@@ -11,6 +12,8 @@ import { serveSubscriptions } from './subscriptions/serveSubscriptions.ts';
 export interface TwinSubgraphOptions {
   /** Redis in production, the memory adapter in the embedded platform; the caller owns it (not closed on stop). */
   store: TwinStore;
+  /** How `/ready` names the store: `redis` in production (default `store`). */
+  storeName?: string;
   /**
    * The durable record (Postgres, PGlite in `npm start`); the caller owns it. Without one, history and compliance
    * come from the store's hot window alone.
@@ -31,6 +34,8 @@ export interface TwinSubgraphOptions {
   /** Ping interval for subscription sockets. */
   keepAliveMs?: number;
   now?: () => number;
+  /** Masked errors' detail (HTTP and subscriptions) and failed requests by request id go here; stderr without one. */
+  logger?: Logger;
 }
 
 export interface TwinSubgraph {
@@ -69,8 +74,10 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
     gatewaySecret: options.gatewaySecret,
     ...(options.identityMaxAgeSeconds === undefined ? {} : { identityMaxAgeSeconds: options.identityMaxAgeSeconds }),
     context: ({ identity }) => createTwinContext(identity, { ...settings, memoise: true }),
-    health: async () => {
-      await Promise.all([options.store.ingestStats(), archive?.ping()]);
+    ...(options.logger ? { logger: options.logger } : {}),
+    dependencies: {
+      [options.storeName ?? 'store']: () => options.store.ping(),
+      ...(archive ? { archive: () => archive.ping() } : {}),
     },
   });
   const subscriptions = serveSubscriptions({
@@ -79,6 +86,7 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
     identitySeal: server.identitySeal,
     maxPayloadBytes: options.wsMaxPayloadBytes ?? 256 * 1024,
     context: (identity) => createTwinContext(identity, { ...settings, memoise: false }),
+    ...(options.logger ? { errorLog: errorLogOf(options.logger) } : {}),
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
   });
   let stopping: Promise<void> | undefined;

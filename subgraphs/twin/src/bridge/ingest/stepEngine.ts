@@ -7,7 +7,14 @@ import {
   type ReplayOutcome,
   type StorageProfile,
 } from '@bst/coldchain';
-import type { EntityRef, LiveState, MonitorRecord, ReadingCommit, TwinReading } from '../../store/index.ts';
+import {
+  type EntityRef,
+  type LiveState,
+  type MonitorRecord,
+  type ReadingCommit,
+  readingEventId,
+  type TwinReading,
+} from '../../store/index.ts';
 import type { CatalogView } from '../catalog/followCatalog.ts';
 import { nextCheckAt } from '../scheduler/nextCheckAt.ts';
 import { toAlertEventRecords } from './toAlertEventRecords.ts';
@@ -35,6 +42,7 @@ function liveFromReading(entity: EntityRef, reading: TwinReading, registered: bo
     lng: reading.lng ?? null,
     status: reading.status ?? null,
     registered,
+    eventId: readingEventId(entity, reading.at),
   };
 }
 
@@ -52,6 +60,7 @@ function liveFromState(entity: EntityRef, state: MonitorState, reading: TwinRead
     lng: live.lng,
     status: live.status,
     registered: true,
+    eventId: readingEventId(entity, reading.at),
   };
 }
 
@@ -129,7 +138,7 @@ function moved(
       monitor: {
         expectedVersion: record.version,
         state,
-        events: toAlertEventRecords(entity, events),
+        events: toAlertEventRecords(entity, events, readingEventId(entity, reading.at)),
         nextCheckAt: nextCheckAt(state, profile, reading.receivedAt),
         ...(checkpoints.length > 0 ? { checkpoints } : {}),
       },

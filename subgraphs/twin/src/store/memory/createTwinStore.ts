@@ -556,6 +556,8 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
     async clear() {
       await write({ t: 'clear' });
     },
+    async ping() {},
+
     async close() {
       await pubsub.close();
       await journal?.close();

@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 
 export interface RedisNode {
   host: string;
@@ -10,13 +10,43 @@ export type RedisTarget = { url: string } | { clusterNodes: RedisNode[] };
 
 export type RedisClient = Redis | Cluster;
 
+/** How the store's connections behave while Redis is away (REDIS_COMMAND_TIMEOUT_MS, REDIS_RECONNECT_MAX_MS). */
+export interface RedisConnectionSettings {
+  /** A command without an answer in this time fails (Redis stopped, a partition): no request waits longer. */
+  commandTimeoutMs?: number;
+  /** Reconnect attempts back off from 50 ms up to this, so Redis coming back is noticed within it. */
+  reconnectMaxDelayMs?: number;
+}
+
+export const defaultRedisConnectionSettings: Required<RedisConnectionSettings> = {
+  commandTimeoutMs: 2000,
+  reconnectMaxDelayMs: 1000,
+};
+
+function nodeOptions(settings: Required<RedisConnectionSettings>): RedisOptions {
+  return {
+    commandTimeout: settings.commandTimeoutMs,
+    connectTimeout: Math.max(1000, settings.commandTimeoutMs),
+    // A command queued while disconnected fails at the first failed reconnect instead of after twenty.
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), settings.reconnectMaxDelayMs),
+  };
+}
+
 /**
  * Connects with auto-pipelining: concurrent commands (several bridge lanes, a fan-out over partitions) share one
- * write and one round trip per connection, per node on a cluster.
+ * write and one round trip per connection, per node on a cluster. Commands are bounded in time and reconnects capped
+ * (`RedisConnectionSettings`), so an outage makes requests fail fast and recovery is noticed within a second.
  */
-export function connectRedis(target: RedisTarget): RedisClient {
-  if ('url' in target) return new Redis(target.url, { enableAutoPipelining: true });
-  return new Cluster(target.clusterNodes, { enableAutoPipelining: true });
+export function connectRedis(target: RedisTarget, settings: RedisConnectionSettings = {}): RedisClient {
+  const resolved = { ...defaultRedisConnectionSettings, ...settings };
+  if ('url' in target) return new Redis(target.url, { enableAutoPipelining: true, ...nodeOptions(resolved) });
+  const cluster: ClusterOptions = {
+    enableAutoPipelining: true,
+    redisOptions: nodeOptions(resolved),
+    clusterRetryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), resolved.reconnectMaxDelayMs),
+  };
+  return new Cluster(target.clusterNodes, cluster);
 }
 
 /** `host:port,host:port,…` as REDIS_CLUSTER_NODES gives them; throws naming the variable on a malformed entry. */

@@ -22,7 +22,8 @@ import type {
   TwinStore,
   TwinStoreOptions,
 } from '../TwinStore.ts';
-import { connectRedis, type RedisClient, type RedisTarget } from './connectRedis.ts';
+import { connectRedis, type RedisClient, type RedisConnectionSettings, type RedisTarget } from './connectRedis.ts';
+import { failFast } from './failFast.ts';
 import { createRedisPubSub } from './pubsub.ts';
 import {
   acknowledgeLua,
@@ -45,6 +46,8 @@ interface ScriptCommands {
 export interface RedisTwinStoreOptions extends TwinStoreOptions {
   /** A URL, a target (URL or cluster nodes) the store connects to, or a client the caller owns (not closed by `close()`). */
   redis: string | RedisTarget | RedisClient;
+  /** Command timeout and reconnect backoff of the connections the store opens (not of a client passed in). */
+  connection?: RedisConnectionSettings;
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -190,10 +193,12 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
   const owned = typeof target === 'string' || 'url' in target || 'clusterNodes' in target;
   const redis: RedisClient =
     typeof target === 'string'
-      ? connectRedis({ url: target })
+      ? connectRedis({ url: target }, options.connection)
       : 'url' in target || 'clusterNodes' in target
-        ? connectRedis(target)
+        ? connectRedis(target, options.connection)
         : target;
+  // A lost connection is reported by the commands that fail and by ping() (readiness), not as an unhandled event.
+  if (owned) redis.on('error', () => {});
   const keys = storeKeys(prefix, partitions);
   const pubsub = createRedisPubSub(redis);
   redis.defineCommand('twinCommitReadings', { numberOfKeys: 1, lua: commitReadingsLua });
@@ -542,6 +547,12 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
       await redis.set(keys.catalog, JSON.stringify(catalog), 'EX', Math.max(1, Math.round(ttlSeconds)));
     },
 
+    async ping() {
+      await redis.ping();
+      const subscriber = pubsub.subscriberStatus();
+      if (subscriber !== null && subscriber !== 'ready') throw new Error(`the pub/sub connection is ${subscriber}`);
+    },
+
     async clear() {
       if (redis instanceof Cluster) await Promise.all(redis.nodes('master').map((node) => scanDelete(node, true)));
       else await scanDelete(redis, false);
@@ -554,7 +565,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     },
   };
 
-  return createPartitionedStore(backend, {
+  return createPartitionedStore(failFast(backend, redis), {
     prefix,
     partitions,
     hotWindowMs: retention.maxAgeMs,

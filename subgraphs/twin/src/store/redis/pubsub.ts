@@ -11,7 +11,12 @@ export function createRedisPubSub(publisher: RedisClient) {
   let engine: RedisPubSub | null = null;
 
   function connection(): RedisPubSub {
-    engine ??= new RedisPubSub({ publisher, subscriber: publisher.duplicate() });
+    if (!engine) {
+      const subscriber = publisher.duplicate();
+      // Its outages show in ping() (readiness); ioredis resubscribes on reconnect.
+      subscriber.on('error', () => {});
+      engine = new RedisPubSub({ publisher, subscriber });
+    }
     return engine;
   }
 
@@ -25,6 +30,10 @@ export function createRedisPubSub(publisher: RedisClient) {
         subscribed = false;
         pubsub.unsubscribe(id);
       };
+    },
+    /** The subscriber connection's state ('ready' when up), or null before the first subscription opened it. */
+    subscriberStatus(): string | null {
+      return engine ? (engine.getSubscriber() as RedisClient).status : null;
     },
     async close(): Promise<void> {
       if (!engine) return;

@@ -25,8 +25,9 @@ export const subscriptionResolvers = {
   alertEvents: {
     subscribe: (_: unknown, args: { filter?: AlertFilterInput | null; after?: string | null }, ctx: TwinContext) =>
       streamAlertEvents(ctx.store, storeAlertFilters(args.filter), args.after),
-    resolve: (item: CursoredAlertEvent | AlertStreamFailure) => {
+    resolve: (item: CursoredAlertEvent | AlertStreamFailure, _: unknown, ctx: TwinContext) => {
       if (item instanceof AlertStreamFailure) throw item.error;
+      ctx.delivering.eventId = item.event.eventId;
       return alertEventShape(item);
     },
   },
@@ -46,10 +47,14 @@ export const subscriptionResolvers = {
             containerCode: live.code,
             container: { code: live.code },
             live: liveStateShape(live, profile, ctx.now()),
+            eventId: live.eventId,
           };
         },
       );
     },
-    resolve: (event: unknown) => event,
+    resolve: (event: { eventId?: string }, _: unknown, ctx: TwinContext) => {
+      ctx.delivering.eventId = event.eventId;
+      return event;
+    },
   },
 };

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { GATEWAY_IDENTITY_HEADER, type Identity, type IdentitySeal } from '@bst/identity';
-import { createErrorMasker, dropOversizeMessages } from '@bst/service-kit';
+import { createErrorMasker, dropOversizeMessages, type ErrorLog } from '@bst/service-kit';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -14,6 +14,7 @@ export interface SubscriptionServerOptions<TContext> {
   keepAliveMs?: number;
   /** A larger message closes the socket with 1009 before it is parsed. */
   maxPayloadBytes: number;
+  errorLog?: ErrorLog;
 }
 
 /**
@@ -31,7 +32,7 @@ export function serveSubscriptions<TContext extends Record<string, unknown> | ob
   });
   dropOversizeMessages(wss);
   const identities = new WeakMap<object, Identity>();
-  const mask = createErrorMasker('twin-subscriptions');
+  const mask = createErrorMasker('twin-subscriptions', options.errorLog);
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => mask(error.toJSON(), error));
   const server = useServer(
     {
@@ -44,8 +45,18 @@ export function serveSubscriptions<TContext extends Record<string, unknown> | ob
         return true;
       },
       context: (ctx) => options.context(identities.get(ctx.extra.socket)!) as Record<string, unknown>,
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: masked(result.errors) } : undefined,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        // The reading's id travels to the gateway beside the data (not in the schema), for its delivery log line.
+        const delivering = (args.contextValue as { delivering?: { eventId?: string } } | undefined)?.delivering;
+        const eventId = delivering?.eventId;
+        if (delivering) delivering.eventId = undefined;
+        if (!result.errors && eventId === undefined) return undefined;
+        return {
+          ...result,
+          ...(result.errors ? { errors: masked(result.errors) } : {}),
+          ...(eventId === undefined ? {} : { extensions: { ...result.extensions, eventId } }),
+        };
+      },
       onError: (_ctx, _id, _payload, errors) => masked(errors),
     },
     wss,

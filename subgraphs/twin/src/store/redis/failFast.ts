@@ -1,0 +1,52 @@
+import { ServiceUnavailableError } from '@bst/service-kit';
+import type { StoreBackend } from '../StoreBackend.ts';
+import type { RedisClient } from './connectRedis.ts';
+
+// What a connection problem looks like from ioredis (no answer, no connection, a cluster without its slots) and the
+// replies of a Redis that is up but cannot serve yet (loading its AOF, a cluster healing).
+const unavailableNames = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError']);
+const unavailableMessage =
+  /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|Cluster isn't ready|None of startup nodes is available|Failed to refresh slots cache|^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/;
+
+/** Whether an error means Redis could not serve (retry later), as opposed to a bug or a refused command. */
+export function isRedisUnavailable(error: unknown): boolean {
+  return error instanceof Error && (unavailableNames.has(error.name) || unavailableMessage.test(error.message));
+}
+
+/** How long calls fail at once after a command timed out (a Redis that stopped answering but kept its socket). */
+const timeoutCooldownMs = 1000;
+
+/**
+ * The backend with Redis outages made explicit: once the connection has been up, a call while it is down fails at
+ * once (no queueing behind a reconnect), and a connection failure surfaces as `ServiceUnavailableError` (the code
+ * SERVICE_UNAVAILABLE to GraphQL clients). After a command timed out (Redis paused, a partition: the socket stays
+ * up), calls fail at once for a second instead of each waiting out its own timeout; then one may try again. Other
+ * errors pass through unchanged.
+ */
+export function failFast(backend: StoreBackend, redis: RedisClient): StoreBackend {
+  let connectedOnce = redis.status === 'ready';
+  let timedOutAt = Number.NEGATIVE_INFINITY;
+  if (!connectedOnce) redis.once('ready', () => (connectedOnce = true));
+  const guarded = {} as Record<string, unknown>;
+  for (const [name, member] of Object.entries(backend)) {
+    if (typeof member !== 'function' || name === 'close') {
+      guarded[name] = member;
+      continue;
+    }
+    guarded[name] = async (...args: unknown[]) => {
+      if (connectedOnce && redis.status !== 'ready') {
+        throw new ServiceUnavailableError('redis', new Error(`the connection is ${redis.status}`));
+      }
+      if (performance.now() - timedOutAt < timeoutCooldownMs) {
+        throw new ServiceUnavailableError('redis', new Error('a command timed out just now'));
+      }
+      try {
+        return await (member as (...a: unknown[]) => Promise<unknown>).apply(backend, args);
+      } catch (error) {
+        if (error instanceof Error && error.message.includes('Command timed out')) timedOutAt = performance.now();
+        throw isRedisUnavailable(error) ? new ServiceUnavailableError('redis', error) : error;
+      }
+    };
+  }
+  return guarded as unknown as StoreBackend;
+}
