@@ -129,6 +129,7 @@ function moved(
       monitor: {
         expectedVersion: record.version,
         state,
+        from: record.state,
         events: toAlertEventRecords(entity, events),
         nextCheckAt: nextCheckAt(state, profile, reading.receivedAt),
         ...(checkpoints.length > 0 ? { checkpoints } : {}),

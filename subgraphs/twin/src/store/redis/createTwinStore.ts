@@ -1,4 +1,11 @@
-import { alertMessage, alertState, CHECKPOINT_INTERVAL_MS, type Checkpoint } from '@bst/coldchain';
+import {
+  alertMessage,
+  alertState,
+  CHECKPOINT_INTERVAL_MS,
+  type Checkpoint,
+  type HorizonReading,
+  type MonitorState,
+} from '@bst/coldchain';
 import { Cluster } from 'ioredis';
 import type { StreamId } from '../alertCursor.ts';
 import { createPartitionedStore } from '../createPartitionedStore.ts';
@@ -14,6 +21,7 @@ import type {
   LiveState,
   MonitoringCatalog,
   MonitorRecord,
+  MonitorUpdate,
   OutboxEntry,
   ReadingCommit,
   ReadingCommitOutcome,
@@ -23,6 +31,7 @@ import type {
   TwinStoreOptions,
 } from '../TwinStore.ts';
 import { connectRedis, type RedisClient, type RedisTarget } from './connectRedis.ts';
+import { horizonChanges } from './horizonChanges.ts';
 import { createRedisPubSub } from './pubsub.ts';
 import {
   acknowledgeLua,
@@ -31,11 +40,13 @@ import {
   commitReadingsLua,
   commitTickLua,
   ensureOutboxGroupLua,
+  readMonitorLua,
 } from './scripts.ts';
 
 interface ScriptCommands {
-  twinCommitReadings(...args: string[]): Promise<string[][]>;
-  twinCommitTick(...args: string[]): Promise<string[]>;
+  twinCommitReadings(...args: string[]): Promise<CommitReply[]>;
+  twinCommitTick(...args: string[]): Promise<CommitReply>;
+  twinReadMonitor(...args: string[]): Promise<MonitorReply>;
   twinAcknowledge(...args: string[]): Promise<string[]>;
   twinClaimDue(...args: string[]): Promise<string[]>;
   twinAcknowledgeOutbox(...args: string[]): Promise<number>;
@@ -48,6 +59,8 @@ export interface RedisTwinStoreOptions extends TwinStoreOptions {
 }
 
 type StreamEntry = [id: string, fields: string[]];
+/** `{'stored', late}`, `{'duplicate'}` or `{'conflict', …MonitorReply}`. */
+type CommitReply = [status: string, ...rest: MonitorReply];
 
 const archiveGroup = 'archive';
 
@@ -69,10 +82,25 @@ function alertEventArgs(event: AlertEventRecord): string[] {
   ];
 }
 
-function readingCommitArgs({ entity, reading, live, monitor }: ReadingCommit): string[] {
-  const events = monitor?.events ?? [];
-  const checkpoints = monitor?.checkpoints ?? [];
-  return [
+/** The state as stored in its hash: everything but the reorder horizon, which has its own sorted set. */
+function stateWithoutHorizon(state: MonitorState): string {
+  const { horizon: _, ...rest } = state;
+  return JSON.stringify(rest);
+}
+
+const horizonMember = (entry: HorizonReading) => JSON.stringify(entry);
+
+/** The horizon's change counts, then (after the variable parts before them) removed members, added score/members. */
+function horizonArgs(update: MonitorUpdate): { counts: string[]; members: string[] } {
+  const { replace, removed, added } = horizonChanges(update.from, update.state);
+  const members = removed.map(horizonMember);
+  for (const entry of added) members.push(String(entry[0]), horizonMember(entry));
+  return { counts: [replace ? '1' : '0', String(removed.length), String(added.length)], members };
+}
+
+function readingCommitArgs(args: string[], { entity, reading, live, monitor }: ReadingCommit): void {
+  const horizon = monitor ? horizonArgs(monitor) : null;
+  args.push(
     entityKey(entity),
     entity.entityType,
     entity.code,
@@ -83,21 +111,34 @@ function readingCommitArgs({ entity, reading, live, monitor }: ReadingCommit): s
     live.registered ? '1' : '0',
     monitor ? '1' : '0',
     String(monitor?.expectedVersion ?? 0),
-    monitor ? JSON.stringify(monitor.state) : '',
+    monitor ? stateWithoutHorizon(monitor.state) : '',
     monitor?.nextCheckAt == null ? '' : String(monitor.nextCheckAt),
-    String(events.length),
-    String(checkpoints.length),
-    ...events.flatMap(alertEventArgs),
-    ...checkpoints.flatMap((c) => [
-      String(Math.floor(c.at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS),
-      JSON.stringify(c),
-    ]),
-  ];
+    String(monitor?.events.length ?? 0),
+    String(monitor?.checkpoints?.length ?? 0),
+    ...(horizon?.counts ?? noHorizon),
+  );
+  if (!monitor || !horizon) return;
+  for (const event of monitor.events) args.push(...alertEventArgs(event));
+  for (const c of monitor.checkpoints ?? []) {
+    args.push(String(Math.floor(c.at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS), JSON.stringify(c));
+  }
+  for (const member of horizon.members) args.push(member);
 }
 
-function monitorFrom(version: string | null | undefined, state: string | null | undefined): MonitorRecord {
-  return { version: Number(version ?? 0), state: state ? JSON.parse(state) : null };
+const noHorizon = ['0', '0', '0'];
+
+/**
+ * An engine record as the scripts return it: version, state JSON, the hash's `horizon` field ('zset': the horizon is
+ * kept apart, in `members`; else inside the state JSON, as written before).
+ */
+function monitorFrom([version, state, horizon, members]: MonitorReply): MonitorRecord {
+  if (!state) return { version: Number(version ?? 0), state: null };
+  const parsed = JSON.parse(state) as MonitorState;
+  if (horizon === 'zset') parsed.horizon = JSON.parse(`[${(members ?? []).join(',')}]`) as HorizonReading[];
+  return { version: Number(version), state: parsed };
 }
+
+type MonitorReply = [version?: string, state?: string, horizon?: string, members?: string[]];
 
 function numberOrNull(value: string | undefined): number | null {
   return value === undefined ? null : Number(value);
@@ -198,6 +239,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
   const pubsub = createRedisPubSub(redis);
   redis.defineCommand('twinCommitReadings', { numberOfKeys: 1, lua: commitReadingsLua });
   redis.defineCommand('twinCommitTick', { numberOfKeys: 1, lua: commitTickLua });
+  redis.defineCommand('twinReadMonitor', { numberOfKeys: 1, lua: readMonitorLua });
   redis.defineCommand('twinAcknowledge', { numberOfKeys: 1, lua: acknowledgeLua });
   redis.defineCommand('twinClaimDue', { numberOfKeys: 1, lua: claimDueLua });
   redis.defineCommand('twinAcknowledgeOutbox', { numberOfKeys: 1, lua: acknowledgeOutboxLua });
@@ -252,7 +294,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     },
 
     async commitReadings(p, commits) {
-      const results = await scripts.twinCommitReadings(
+      const args = [
         partitionKeys(p).stats,
         partitionKeys(p).base,
         String(p),
@@ -264,16 +306,19 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         String(streamRetention.maxAgeMs),
         String(streamRetention.maxLength),
         String(commits.length),
-        ...commits.flatMap(readingCommitArgs),
-      );
+      ];
+      for (const commit of commits) readingCommitArgs(args, commit);
+      const results = await scripts.twinCommitReadings(...args);
       return results.map((result): ReadingCommitOutcome => {
         if (result[0] === 'duplicate') return { status: 'duplicate' };
-        if (result[0] === 'conflict') return { status: 'conflict', current: monitorFrom(result[1], result[2]) };
+        if (result[0] === 'conflict')
+          return { status: 'conflict', current: monitorFrom(result.slice(1) as MonitorReply) };
         return { status: 'stored', late: result[1] === '1' };
       });
     },
 
     async commitTick(p, commit) {
+      const horizon = horizonArgs(commit);
       const result = await scripts.twinCommitTick(
         partitionKeys(p).stats,
         ...streamArgs(p),
@@ -281,12 +326,15 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         commit.entity.entityType,
         commit.entity.code,
         String(commit.expectedVersion),
-        JSON.stringify(commit.state),
+        stateWithoutHorizon(commit.state),
         commit.nextCheckAt === null ? '' : String(commit.nextCheckAt),
         String(commit.events.length),
+        ...horizon.counts,
         ...commit.events.flatMap(alertEventArgs),
+        ...horizon.members,
       );
-      if (result[0] === 'conflict') return { status: 'conflict', current: monitorFrom(result[1], result[2]) };
+      if (result[0] === 'conflict')
+        return { status: 'conflict', current: monitorFrom(result.slice(1) as MonitorReply) };
       return { status: 'stored' };
     },
 
@@ -332,8 +380,8 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
 
     async monitor(entity) {
       const key = entityKey(entity);
-      const [version, state] = await redis.hmget(keys.ofEntity(key).monitor(key), 'version', 'state');
-      return monitorFrom(version, state);
+      const partition = keys.ofEntity(key);
+      return monitorFrom(await scripts.twinReadMonitor(partition.monitor(key), partition.base, key));
     },
 
     liveMany(entities: EntityRef[]) {

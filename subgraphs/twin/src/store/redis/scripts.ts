@@ -10,9 +10,11 @@ import { CHECKPOINT_INTERVAL_MS } from '@bst/coldchain';
 /** Arguments per alert event (see `alertEventArgs`). */
 export const argsPerAlertEvent = 12;
 /** Arguments per reading commit before its events (see `readingCommitArgs`). */
-export const argsPerReadingCommit = 14;
+export const argsPerReadingCommit = 17;
 /** Arguments per checkpoint, after a commit's events: hour, JSON. */
 export const argsPerCheckpoint = 2;
+/** Arguments per horizon reading added, after the removed ones: event time (score), JSON (member). */
+export const argsPerHorizonReading = 2;
 
 /**
  * The mirror of `applyEventToAlert` (packages/coldchain), plus what the store does around it: the alert log, the
@@ -119,8 +121,46 @@ local function applyAlertEvents(ctx, entityType, code, ek, first, count, now)
   end
 end
 
-local function setMonitor(ctx, ek, version, stateJson, nextCheckAt)
-  redis.call('HSET', ctx.base .. 'monitor:' .. ek, 'version', version + 1, 'state', stateJson)
+-- The engine state's reorder horizon lives beside it (sorted set, score = event time, member = the reading's JSON), so
+-- a commit sends the readings that came and went rather than all of them. The hash field 'horizon' = 'zset' says so; a
+-- state written before that carries its horizon inside its JSON, moved out at its next commit (entries are
+-- JSON.stringify's text: no spaces, no brackets inside).
+local function moveHorizonOut(key, stateJson)
+  redis.call('DEL', key)
+  if string.find(stateJson, '"horizon":[]', 1, true) then return end
+  local inner = string.match(stateJson, '"horizon":%[(.-%])%]')
+  if not inner then return end
+  for entry in string.gmatch(inner, '%[[^%]]*%]') do
+    redis.call('ZADD', key, string.match(entry, '^%[([^,]+),'), entry)
+  end
+end
+
+-- The entity's engine record as the caller reads it: version, state JSON, horizon kept apart ('zset') or not, members.
+local function monitorRecord(ctx, ek)
+  local m = redis.call('HMGET', ctx.base .. 'monitor:' .. ek, 'version', 'state', 'horizon')
+  local members = {}
+  if m[3] == 'zset' then members = redis.call('ZRANGE', ctx.base .. 'monitor-horizon:' .. ek, 0, -1) end
+  return { m[1] or '0', m[2] or '', m[3] or '', members }
+end
+
+local function conflict(ctx, ek)
+  local r = monitorRecord(ctx, ek)
+  return { 'conflict', r[1], r[2], r[3], r[4] }
+end
+
+-- h: replace ('1': the horizon is written whole), removed count and first index, added count and first index.
+-- stored: the hash's 'horizon' field and state before this write.
+local function setMonitor(ctx, ek, version, stateJson, nextCheckAt, h, storedHorizon, storedState)
+  local key = ctx.base .. 'monitor-horizon:' .. ek
+  if h.replace == '1' then redis.call('DEL', key)
+  elseif storedHorizon ~= 'zset' and storedState then moveHorizonOut(key, storedState) end
+  if h.removed > 0 then
+    redis.call('ZREM', key, unpack(ARGV, h.firstRemoved, h.firstRemoved + h.removed - 1))
+  end
+  if h.added > 0 then
+    redis.call('ZADD', key, unpack(ARGV, h.firstAdded, h.firstAdded + h.added * ${argsPerHorizonReading} - 1))
+  end
+  redis.call('HSET', ctx.base .. 'monitor:' .. ek, 'version', version + 1, 'state', stateJson, 'horizon', 'zset')
   if nextCheckAt == '' then redis.call('ZREM', ctx.base .. 'due', ek)
   else redis.call('ZADD', ctx.base .. 'due', nextCheckAt, ek) end
 end
@@ -143,9 +183,11 @@ end
  * KEYS[1]: the partition's stats hash.
  * ARGV: base, partition, liveChannel, alertChannel, maxReadings, maxAgeMs, outbox ('1'), streamMaxAgeMs,
  *       streamMaxLength, commitCount, then per commit: entityKey, entityType, code, at, receivedAt, readingJson,
- *       liveJson, registered, hasMonitor, expectedVersion, stateJson, nextCheckAt ('' = none), eventCount,
- *       checkpointCount, events, checkpoints (hour, JSON).
- * Returns one of {'duplicate'} | {'conflict', version, stateJson} | {'stored', late} per commit.
+ *       liveJson, registered, hasMonitor, expectedVersion, stateJson (without its horizon), nextCheckAt ('' = none),
+ *       eventCount, checkpointCount, horizonReplace ('1'), horizonRemovedCount, horizonAddedCount, events,
+ *       checkpoints (hour, JSON), horizon readings removed (JSON), horizon readings added (event time, JSON).
+ * Returns one of {'duplicate'} | {'conflict', version, stateJson, horizonField, horizonMembers} | {'stored', late}
+ * per commit.
  */
 export const commitReadingsLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[4], outbox = ARGV[7],
@@ -158,16 +200,19 @@ local broken = {}
 local o = 11
 for n = 1, tonumber(ARGV[10]) do
   local ek, entityType, code, at, receivedAt, readingJson, liveJson, registered, hasMonitor, expected, stateJson,
-    nextCheckAt, eventCount, checkpointCount = unpack(ARGV, o, o + ${argsPerReadingCommit - 1})
+    nextCheckAt, eventCount, checkpointCount, horizonReplace, horizonRemoved, horizonAdded =
+    unpack(ARGV, o, o + ${argsPerReadingCommit - 1})
   local firstEvent = o + ${argsPerReadingCommit}
   local firstCheckpoint = firstEvent + tonumber(eventCount) * ${argsPerAlertEvent}
-  o = firstCheckpoint + tonumber(checkpointCount) * ${argsPerCheckpoint}
+  local horizon = { replace = horizonReplace, removed = tonumber(horizonRemoved), added = tonumber(horizonAdded) }
+  horizon.firstRemoved = firstCheckpoint + tonumber(checkpointCount) * ${argsPerCheckpoint}
+  horizon.firstAdded = horizon.firstRemoved + horizon.removed
+  o = horizon.firstAdded + horizon.added * ${argsPerHorizonReading}
   local readings = base .. 'readings:' .. ek
   local monitorKey = base .. 'monitor:' .. ek
   local monitored = hasMonitor == '1'
   if monitored and broken[ek] then
-    local current = redis.call('HMGET', monitorKey, 'version', 'state')
-    results[n] = { 'conflict', current[1] or '0', current[2] or '' }
+    results[n] = conflict(ctx, ek)
   elseif #redis.call('ZRANGEBYSCORE', readings, at, at, 'LIMIT', 0, 1) > 0 then
     redis.call('HINCRBY', KEYS[1], 'duplicates', 1)
     if monitored then broken[ek] = true end
@@ -175,14 +220,16 @@ for n = 1, tonumber(ARGV[10]) do
   else
     local stored = true
     if monitored then
-      local current = redis.call('HMGET', monitorKey, 'version', 'state')
+      local current = redis.call('HMGET', monitorKey, 'version', 'horizon')
       local version = tonumber(current[1] or '0')
       if version ~= tonumber(expected) then
         broken[ek] = true
         stored = false
-        results[n] = { 'conflict', tostring(version), current[2] or '' }
+        results[n] = conflict(ctx, ek)
       else
-        setMonitor(ctx, ek, version, stateJson, nextCheckAt)
+        local storedState = false
+        if current[2] ~= 'zset' and version > 0 then storedState = redis.call('HGET', monitorKey, 'state') end
+        setMonitor(ctx, ek, version, stateJson, nextCheckAt, horizon, current[2], storedState)
         setCheckpoints(ctx, ek, version, firstCheckpoint, tonumber(checkpointCount))
       end
     end
@@ -226,19 +273,30 @@ return results
 /**
  * KEYS[1]: the partition's stats hash.
  * ARGV: base, partition, alertChannel, outbox, streamMaxAgeMs, streamMaxLength, entityKey, entityType, code,
- *       expectedVersion, stateJson, nextCheckAt, eventCount, events.
- * Returns {'conflict', version, stateJson} | {'stored'}.
+ *       expectedVersion, stateJson (without its horizon), nextCheckAt, eventCount, horizonReplace,
+ *       horizonRemovedCount, horizonAddedCount, events, horizon readings removed, horizon readings added.
+ * Returns {'conflict', version, stateJson, horizonField, horizonMembers} | {'stored'}.
  */
 export const commitTickLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[3], outbox = ARGV[4],
   streamMaxAge = ARGV[5], streamMaxLen = ARGV[6] }
 local ek = ARGV[7]
-local current = redis.call('HMGET', ctx.base .. 'monitor:' .. ek, 'version', 'state')
+local current = redis.call('HMGET', ctx.base .. 'monitor:' .. ek, 'version', 'state', 'horizon')
 local version = tonumber(current[1] or '0')
-if version ~= tonumber(ARGV[10]) then return { 'conflict', tostring(version), current[2] or '' } end
-setMonitor(ctx, ek, version, ARGV[11], ARGV[12])
-applyAlertEvents(ctx, ARGV[8], ARGV[9], ek, 14, tonumber(ARGV[13]), nowMs())
+if version ~= tonumber(ARGV[10]) then return conflict(ctx, ek) end
+local eventCount = tonumber(ARGV[13])
+local horizon = { replace = ARGV[14], removed = tonumber(ARGV[15]), added = tonumber(ARGV[16]) }
+horizon.firstRemoved = 17 + eventCount * ${argsPerAlertEvent}
+horizon.firstAdded = horizon.firstRemoved + horizon.removed
+setMonitor(ctx, ek, version, ARGV[11], ARGV[12], horizon, current[3], current[2])
+applyAlertEvents(ctx, ARGV[8], ARGV[9], ek, 17, eventCount, nowMs())
 return { 'stored' }
+`;
+
+/** KEYS[1]: the entity's monitor hash (its partition's slot). ARGV: base, entityKey. Returns the record as a conflict does. */
+export const readMonitorLua = `${applyAlertEvent}
+local r = monitorRecord({ base = ARGV[1] }, ARGV[2])
+return r
 `;
 
 /**
