@@ -31,6 +31,7 @@ import type {
   TwinStoreOptions,
 } from '../TwinStore.ts';
 import { connectRedis, type RedisClient, type RedisTarget } from './connectRedis.ts';
+import { encodedScript } from './encodedScript.ts';
 import { horizonChanges } from './horizonChanges.ts';
 import { createRedisPubSub } from './pubsub.ts';
 import {
@@ -44,7 +45,6 @@ import {
 } from './scripts.ts';
 
 interface ScriptCommands {
-  twinCommitReadings(...args: string[]): Promise<CommitReply[]>;
   twinCommitTick(...args: string[]): Promise<CommitReply>;
   twinReadMonitor(...args: string[]): Promise<MonitorReply>;
   twinAcknowledge(...args: string[]): Promise<string[]>;
@@ -59,8 +59,9 @@ export interface RedisTwinStoreOptions extends TwinStoreOptions {
 }
 
 type StreamEntry = [id: string, fields: string[]];
-/** `{'stored', late}`, `{'duplicate'}` or `{'conflict', …MonitorReply}`. */
+/** `{'stored'}` or `{'conflict', …MonitorReply}`. */
 type CommitReply = [status: string, ...rest: MonitorReply];
+type CommitReadingsReply = [outcomes: string, ...conflicts: (string | string[])[]];
 
 const archiveGroup = 'archive';
 
@@ -90,42 +91,66 @@ function stateWithoutHorizon(state: MonitorState): string {
 
 const horizonMember = (entry: HorizonReading) => JSON.stringify(entry);
 
-/** The horizon's change counts, then (after the variable parts before them) removed members, added score/members. */
-function horizonArgs(update: MonitorUpdate): { counts: string[]; members: string[] } {
+/**
+ * The horizon's change counts (`replace|removed|added`), and the arguments that follow a commit's other variable parts:
+ * removed members, then added score/member pairs.
+ */
+function horizonArgs(update: MonitorUpdate): { counts: string; members: string[] } {
   const { replace, removed, added } = horizonChanges(update.from, update.state);
   const members = removed.map(horizonMember);
   for (const entry of added) members.push(String(entry[0]), horizonMember(entry));
-  return { counts: [replace ? '1' : '0', String(removed.length), String(added.length)], members };
+  return { counts: `${replace ? '1' : '0'}|${removed.length}|${added.length}`, members };
 }
 
+/** One commit's arguments of `commitReadingsLua`: its fixed fields packed in one header, then the variable parts. */
 function readingCommitArgs(args: string[], { entity, reading, live, monitor }: ReadingCommit): void {
-  const horizon = monitor ? horizonArgs(monitor) : null;
+  const registered = live.registered ? '1' : '0';
+  if (!monitor) {
+    args.push(
+      `${reading.at}|${reading.receivedAt}|${registered}|0|0||0|0|0|0|0|${entity.entityType}|${entity.code}`,
+      JSON.stringify(reading),
+      JSON.stringify(live),
+    );
+    return;
+  }
+  const { counts, members } = horizonArgs(monitor);
+  const checkpoints = monitor.checkpoints ?? [];
+  const nextCheckAt = monitor.nextCheckAt ?? '';
   args.push(
-    entityKey(entity),
-    entity.entityType,
-    entity.code,
-    String(reading.at),
-    String(reading.receivedAt),
+    `${reading.at}|${reading.receivedAt}|${registered}|1|${monitor.expectedVersion}|${nextCheckAt}|` +
+      `${monitor.events.length}|${checkpoints.length}|${counts}|${entity.entityType}|${entity.code}`,
     JSON.stringify(reading),
     JSON.stringify(live),
-    live.registered ? '1' : '0',
-    monitor ? '1' : '0',
-    String(monitor?.expectedVersion ?? 0),
-    monitor ? stateWithoutHorizon(monitor.state) : '',
-    monitor?.nextCheckAt == null ? '' : String(monitor.nextCheckAt),
-    String(monitor?.events.length ?? 0),
-    String(monitor?.checkpoints?.length ?? 0),
-    ...(horizon?.counts ?? noHorizon),
+    stateWithoutHorizon(monitor.state),
   );
-  if (!monitor || !horizon) return;
   for (const event of monitor.events) args.push(...alertEventArgs(event));
-  for (const c of monitor.checkpoints ?? []) {
+  for (const c of checkpoints) {
     args.push(String(Math.floor(c.at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS), JSON.stringify(c));
   }
-  for (const member of horizon.members) args.push(member);
+  for (const member of members) args.push(member);
 }
 
-const noHorizon = ['0', '0', '0'];
+const stored: ReadingCommitOutcome = Object.freeze({ status: 'stored', late: false });
+const storedLate: ReadingCommitOutcome = Object.freeze({ status: 'stored', late: true });
+const duplicate: ReadingCommitOutcome = Object.freeze({ status: 'duplicate' });
+
+/** `commitReadingsLua`'s reply: one letter per commit, then each conflict's record (four items) in commit order. */
+function commitOutcomes(reply: CommitReadingsReply): ReadingCommitOutcome[] {
+  const [letters] = reply;
+  const outcomes = new Array<ReadingCommitOutcome>(letters.length);
+  let next = 1;
+  for (let i = 0; i < letters.length; i++) {
+    const letter = letters[i];
+    if (letter === 's') outcomes[i] = stored;
+    else if (letter === 'l') outcomes[i] = storedLate;
+    else if (letter === 'd') outcomes[i] = duplicate;
+    else {
+      outcomes[i] = { status: 'conflict', current: monitorFrom(reply.slice(next, next + 4) as MonitorReply) };
+      next += 4;
+    }
+  }
+  return outcomes;
+}
 
 /**
  * An engine record as the scripts return it: version, state JSON, the hash's `horizon` field ('zset': the horizon is
@@ -237,7 +262,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         : target;
   const keys = storeKeys(prefix, partitions);
   const pubsub = createRedisPubSub(redis);
-  redis.defineCommand('twinCommitReadings', { numberOfKeys: 1, lua: commitReadingsLua });
+  const commitReadingsScript = encodedScript(redis, commitReadingsLua);
   redis.defineCommand('twinCommitTick', { numberOfKeys: 1, lua: commitTickLua });
   redis.defineCommand('twinReadMonitor', { numberOfKeys: 1, lua: readMonitorLua });
   redis.defineCommand('twinAcknowledge', { numberOfKeys: 1, lua: acknowledgeLua });
@@ -295,7 +320,6 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
 
     async commitReadings(p, commits) {
       const args = [
-        partitionKeys(p).stats,
         partitionKeys(p).base,
         String(p),
         keys.liveChannel,
@@ -308,13 +332,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         String(commits.length),
       ];
       for (const commit of commits) readingCommitArgs(args, commit);
-      const results = await scripts.twinCommitReadings(...args);
-      return results.map((result): ReadingCommitOutcome => {
-        if (result[0] === 'duplicate') return { status: 'duplicate' };
-        if (result[0] === 'conflict')
-          return { status: 'conflict', current: monitorFrom(result.slice(1) as MonitorReply) };
-        return { status: 'stored', late: result[1] === '1' };
-      });
+      return commitOutcomes((await commitReadingsScript(partitionKeys(p).stats, args)) as CommitReadingsReply);
     },
 
     async commitTick(p, commit) {
@@ -329,7 +347,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         stateWithoutHorizon(commit.state),
         commit.nextCheckAt === null ? '' : String(commit.nextCheckAt),
         String(commit.events.length),
-        ...horizon.counts,
+        ...horizon.counts.split('|'),
         ...commit.events.flatMap(alertEventArgs),
         ...horizon.members,
       );

@@ -9,8 +9,13 @@ import { CHECKPOINT_INTERVAL_MS } from '@bst/coldchain';
 
 /** Arguments per alert event (see `alertEventArgs`). */
 export const argsPerAlertEvent = 12;
-/** Arguments per reading commit before its events (see `readingCommitArgs`). */
-export const argsPerReadingCommit = 17;
+/**
+ * A reading commit's fixed fields, packed in one argument (`readingCommitArgs`), `|`-separated, the entity's code last
+ * (it is the only one that could hold any character): at, receivedAt, registered, hasMonitor, expectedVersion,
+ * nextCheckAt ('' = none), eventCount, checkpointCount, horizonReplace, horizonRemovedCount, horizonAddedCount,
+ * entityType, code.
+ */
+const commitHeader = `'^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$'`;
 /** Arguments per checkpoint, after a commit's events: hour, JSON. */
 export const argsPerCheckpoint = 2;
 /** Arguments per horizon reading added, after the removed ones: event time (score), JSON (member). */
@@ -182,27 +187,36 @@ end
 /**
  * KEYS[1]: the partition's stats hash.
  * ARGV: base, partition, liveChannel, alertChannel, maxReadings, maxAgeMs, outbox ('1'), streamMaxAgeMs,
- *       streamMaxLength, commitCount, then per commit: entityKey, entityType, code, at, receivedAt, readingJson,
- *       liveJson, registered, hasMonitor, expectedVersion, stateJson (without its horizon), nextCheckAt ('' = none),
- *       eventCount, checkpointCount, horizonReplace ('1'), horizonRemovedCount, horizonAddedCount, events,
- *       checkpoints (hour, JSON), horizon readings removed (JSON), horizon readings added (event time, JSON).
- * Returns one of {'duplicate'} | {'conflict', version, stateJson, horizonField, horizonMembers} | {'stored', late}
- * per commit.
+ *       streamMaxLength, commitCount, then per commit: header (\`commitHeader\`), readingJson, liveJson, stateJson
+ *       (without its horizon; only with a monitor), events, checkpoints (hour, JSON), horizon readings removed (JSON),
+ *       horizon readings added (event time, JSON).
+ * Returns { outcomes, conflicts… }: outcomes has one letter per commit, s(tored), l(ate, stored), d(uplicate) or
+ * c(onflict); each conflict adds version, stateJson, horizonField, horizonMembers, in commit order.
  */
 export const commitReadingsLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[4], outbox = ARGV[7],
   streamMaxAge = ARGV[8], streamMaxLen = ARGV[9] }
 local base, liveChannel, maxReadings, maxAge = ARGV[1], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
 local now = nowMs()
-local results = {}
+local outcomes = {}
+local conflicts = {}
+local counts = { accepted = 0, duplicates = 0, late = 0, unregistered = 0 }
+local function conflictOf(ek)
+  local r = monitorRecord(ctx, ek)
+  for i = 1, 4 do conflicts[#conflicts + 1] = r[i] end
+  return 'c'
+end
 -- Entities whose engine state in this batch followed from a commit that was not stored.
 local broken = {}
 local o = 11
 for n = 1, tonumber(ARGV[10]) do
-  local ek, entityType, code, at, receivedAt, readingJson, liveJson, registered, hasMonitor, expected, stateJson,
-    nextCheckAt, eventCount, checkpointCount, horizonReplace, horizonRemoved, horizonAdded =
-    unpack(ARGV, o, o + ${argsPerReadingCommit - 1})
-  local firstEvent = o + ${argsPerReadingCommit}
+  local at, receivedAt, registered, hasMonitor, expected, nextCheckAt, eventCount, checkpointCount, horizonReplace,
+    horizonRemoved, horizonAdded, entityType, code = string.match(ARGV[o], ${commitHeader})
+  if not code then return redis.error_reply('malformed commit header') end
+  local ek = (entityType == 'SAMPLE' and 'sample:' or 'container:') .. code
+  local monitored = hasMonitor == '1'
+  local readingJson, liveJson, stateJson = ARGV[o + 1], ARGV[o + 2], monitored and ARGV[o + 3] or ''
+  local firstEvent = o + (monitored and 4 or 3)
   local firstCheckpoint = firstEvent + tonumber(eventCount) * ${argsPerAlertEvent}
   local horizon = { replace = horizonReplace, removed = tonumber(horizonRemoved), added = tonumber(horizonAdded) }
   horizon.firstRemoved = firstCheckpoint + tonumber(checkpointCount) * ${argsPerCheckpoint}
@@ -210,13 +224,12 @@ for n = 1, tonumber(ARGV[10]) do
   o = horizon.firstAdded + horizon.added * ${argsPerHorizonReading}
   local readings = base .. 'readings:' .. ek
   local monitorKey = base .. 'monitor:' .. ek
-  local monitored = hasMonitor == '1'
   if monitored and broken[ek] then
-    results[n] = conflict(ctx, ek)
-  elseif #redis.call('ZRANGEBYSCORE', readings, at, at, 'LIMIT', 0, 1) > 0 then
-    redis.call('HINCRBY', KEYS[1], 'duplicates', 1)
+    outcomes[n] = conflictOf(ek)
+  elseif redis.call('ZCOUNT', readings, at, at) > 0 then
+    counts.duplicates = counts.duplicates + 1
     if monitored then broken[ek] = true end
-    results[n] = { 'duplicate' }
+    outcomes[n] = 'd'
   else
     local stored = true
     if monitored then
@@ -225,7 +238,7 @@ for n = 1, tonumber(ARGV[10]) do
       if version ~= tonumber(expected) then
         broken[ek] = true
         stored = false
-        results[n] = conflict(ctx, ek)
+        outcomes[n] = conflictOf(ek)
       else
         local storedState = false
         if current[2] ~= 'zset' and version > 0 then storedState = redis.call('HGET', monitorKey, 'state') end
@@ -243,18 +256,18 @@ for n = 1, tonumber(ARGV[10]) do
       redis.call('ZREMRANGEBYSCORE', readings, '-inf', '(' .. string.format('%.0f', newest - maxAge))
       redis.call('ZREMRANGEBYSCORE', base .. 'checkpoints:' .. ek, '-inf',
         '(' .. string.format('%.0f', newest - maxAge - ${CHECKPOINT_INTERVAL_MS}))
-      redis.call('HINCRBY', KEYS[1], 'accepted', 1)
-      local late = '0'
+      counts.accepted = counts.accepted + 1
+      local late = 's'
       if liveAt and tonumber(liveAt) > tonumber(at) then
-        late = '1'
-        redis.call('HINCRBY', KEYS[1], 'late', 1)
+        late = 'l'
+        counts.late = counts.late + 1
       elseif not liveAt or tonumber(liveAt) < tonumber(at) then
         redis.call('HSET', liveKey, 'at', at, 'state', liveJson)
         redis.call('ZADD', base .. 'live-index', receivedAt, ek)
         redis.call('PUBLISH', liveChannel, liveJson)
       end
       if registered == '0' then
-        redis.call('HINCRBY', KEYS[1], 'unregistered', 1)
+        counts.unregistered = counts.unregistered + 1
         redis.call('ZADD', base .. 'unregistered', receivedAt, ek)
         redis.call('HINCRBY', base .. 'unregistered-readings', ek, 1)
         redis.call('HSETNX', base .. 'unregistered-first-seen', ek, receivedAt)
@@ -263,11 +276,15 @@ for n = 1, tonumber(ARGV[10]) do
         redis.call('XADD', base .. 'outbox', '*', 'k', 'r', 'e', ek, 'r', readingJson)
       end
       if monitored then applyAlertEvents(ctx, entityType, code, ek, firstEvent, tonumber(eventCount), now) end
-      results[n] = { 'stored', late }
+      outcomes[n] = late
     end
   end
 end
-return results
+for field, count in pairs(counts) do
+  if count > 0 then redis.call('HINCRBY', KEYS[1], field, count) end
+end
+table.insert(conflicts, 1, table.concat(outcomes))
+return conflicts
 `;
 
 /**
