@@ -181,7 +181,7 @@ describe('validating device messages', () => {
         for (const [key, field] of Object.entries(parsed.data ?? {}))
           expect(accepted[key as keyof typeof accepted]).toBe(field);
       }),
-      { numRuns: 5000 },
+      { numRuns: 2000 },
     );
     expect(plain).toBeGreaterThan(50);
     for (const [name, example] of Object.entries(validPayloads)) {
