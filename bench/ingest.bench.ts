@@ -1,14 +1,15 @@
 // QoS 1 readings/s through the whole bridge path into Redis, against what Mosquitto delivers to its own C subscriber
 // and to a bare mqtt.js subscriber on the same stream, in the same run; the bridge on a 3-master Redis Cluster against
 // one Redis; the previous one-commit-per-reading delivery against group commit; and the commit latency at 100
-// readings/s. Prints one JSON line.
-import { execFile, spawn } from 'node:child_process';
+// readings/s; and the CPU time each process spent per message in each kind of round. Prints one JSON line.
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { refrigeratedProfile } from '@bst/coldchain/fixtures';
-import { services, startRedisCluster, uniqueName } from '@bst/testing';
+import { startRedisCluster, uniqueName } from '@bst/testing';
 import {
   type BridgeOptions,
   createRedisTwinStore,
@@ -16,8 +17,25 @@ import {
   type RedisTarget,
   startBridge,
 } from '@bst/twin';
+import { Redis } from 'ioredis';
 import mqtt from 'mqtt';
+import { processCpuMs } from './support/processCpu.ts';
 import { type MosquittoBroker, startMosquitto } from './support/startMosquitto.ts';
+import { redisCpuMs, startRedis } from './support/startRedis.ts';
+
+// The bridge runs in this process: give it the V8 flags it runs with (package.json `start:bridge`, a larger young
+// generation: the bridge allocates per message, and objects that outlive one scavenge are costly).
+const bridgeFlags = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts['start:bridge'] as string
+)
+  .split(' ')
+  .filter((word) => word.startsWith('--max-semi-space-size'));
+if (!bridgeFlags.every((flag) => process.execArgv.includes(flag))) {
+  const child = spawnSync(process.execPath, [...bridgeFlags, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  process.exit(child.status ?? 1);
+}
 
 const run = promisify(execFile);
 const env = process.env;
@@ -55,51 +73,105 @@ async function writeStream(): Promise<string> {
   return dir;
 }
 
+/** The CPU time (ms) of a shell's children, from the second line of its `times` (`0m1.230000s 0m0.450000s`). */
+function childrenCpuMs(times: string): number {
+  const [, children] = [...times.matchAll(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/g)];
+  if (!children) return Number.NaN;
+  const [, um, us, sm, ss] = children.map(Number) as number[];
+  return ((um as number) * 60 + (us as number) + (sm as number) * 60 + (ss as number)) * 1000;
+}
+
+/** Runs a shell script that ends with `times` on stderr; resolves with its children's CPU time (ms). */
+function runTimed(script: string, args: string[], env: NodeJS.ProcessEnv, onStdout?: (chunk: Buffer) => void) {
+  const child = spawn('sh', ['-c', `${script}\ncode=$?\ntimes >&2\nexit $code`, 'sh', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'],
+  });
+  if (onStdout) child.stdout?.on('data', onStdout);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => {
+      const timesAt = stderr.search(/\d+m[\d.]+s\s+\d+m[\d.]+s\s*\n\d+m/);
+      if (timesAt > 0) process.stderr.write(stderr.slice(0, timesAt));
+      if (code === 0) resolve(childrenCpuMs(stderr.slice(Math.max(0, timesAt))));
+      else reject(new Error(`${script.split(' ')[0]} exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
 /**
  * The publisher: one `mosquitto_pub -q 1 -l` per box, all at once, forked by one shell so the bench process (which
- * hosts the bridge) spends nothing on it.
+ * hosts the bridge) spends nothing on it. Resolves with the publishers' CPU time (ms).
  */
-function publishStream(broker: MosquittoBroker, dir: string, topicPrefix: string): Promise<void> {
+function publishStream(broker: MosquittoBroker, dir: string, topicPrefix: string): Promise<number> {
   const script = `for f in "$DIR"/*.txt; do
   mosquitto_pub -h "$HOST" -p "$PORT" -V 5 -q 1 -t "$PREFIX/telemetry/box/$(basename "$f" .txt)" -l < "$f" &
 done
 wait`;
-  const child = spawn('sh', ['-c', script], {
-    env: { ...process.env, DIR: dir, HOST: broker.host, PORT: String(broker.port), PREFIX: topicPrefix },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`publisher exited with ${code}`))));
-  });
+  return runTimed(script, [], { DIR: dir, HOST: broker.host, PORT: String(broker.port), PREFIX: topicPrefix });
+}
+
+/** CPU time per message (us) of each process of a round, from readings of their CPU clocks (ms) around it. */
+type RoundCpu = Record<string, number>;
+interface Round {
+  perSec: number;
+  cpu: RoundCpu;
+}
+
+/** Starts the CPU clocks of a round: this process, the broker, and the Redis nodes given. */
+async function cpuClocks(broker: MosquittoBroker, redis: Redis[] = []) {
+  const redisMs = async () => (await Promise.all(redis.map(redisCpuMs))).reduce((a, b) => a + b, 0);
+  const self = process.cpuUsage();
+  const brokerAt = processCpuMs(broker.pid);
+  const redisAt = await redisMs();
+  return async (messages: number, selfName: string, others: RoundCpu): Promise<RoundCpu> => {
+    const used = process.cpuUsage(self);
+    const perMessage = (ms: number) => Math.round((ms * 1000 * 10) / messages) / 10;
+    const cpu: RoundCpu = {
+      broker: perMessage(processCpuMs(broker.pid) - brokerAt),
+      [selfName]: perMessage((used.user + used.system) / 1000),
+    };
+    if (redis.length > 0) cpu.redis = perMessage((await redisMs()) - redisAt);
+    for (const [name, ms] of Object.entries(others)) cpu[name] = perMessage(ms);
+    return cpu;
+  };
 }
 
 const perSec = (count: number, startedAt: number) => (count / (performance.now() - startedAt)) * 1000;
 
 /** `mosquitto_sub -q 1` on a persistent session made beforehand, counting lines until it has them all. */
-async function mosquittoSubRound(broker: MosquittoBroker, dir: string): Promise<number> {
+async function mosquittoSubRound(broker: MosquittoBroker, dir: string): Promise<Round> {
   const topicPrefix = uniqueName('ingest_msub');
   const common = ['-h', broker.host, '-p', String(broker.port), '-V', '5', '-q', '1', '-c', '-i', uniqueName('msub')];
   await run('mosquitto_sub', [...common, '-t', `${topicPrefix}/#`, '-E']);
+  const clocks = await cpuClocks(broker);
   const startedAt = performance.now();
-  const subscriber = spawn('mosquitto_sub', [...common, '-t', `${topicPrefix}/#`, '-C', String(readings)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
   let lines = 0;
-  subscriber.stdout.on('data', (chunk: Buffer) => {
-    for (const byte of chunk) if (byte === 10) lines++;
+  const subscribed = runTimed(
+    'mosquitto_sub "$@"',
+    [...common, '-t', `${topicPrefix}/#`, '-C', String(readings)],
+    {},
+    (chunk) => {
+      for (const byte of chunk) if (byte === 10) lines++;
+    },
+  );
+  const done = subscribed.then((subscriberMs) => {
+    if (lines !== readings) throw new Error(`mosquitto_sub stopped after ${lines} lines`);
+    return { perSec: perSec(lines, startedAt), subscriberMs };
   });
-  const done = new Promise<number>((resolve, reject) => {
-    subscriber.once('exit', (code) => {
-      if (code !== 0 || lines !== readings) reject(new Error(`mosquitto_sub exited with ${code} after ${lines} lines`));
-      else resolve(perSec(lines, startedAt));
-    });
-  });
-  await publishStream(broker, dir, topicPrefix);
-  return done;
+  const publishersMs = await publishStream(broker, dir, topicPrefix);
+  const { perSec: rate, subscriberMs } = await done;
+  return {
+    perSec: rate,
+    cpu: await clocks(readings, 'bench', { publishers: publishersMs, subscriber: subscriberMs }),
+  };
 }
 
 /** A bare mqtt.js subscriber that only counts (its default receive maximum, acknowledging each message at once). */
-async function rawMqttJsRound(broker: MosquittoBroker, dir: string): Promise<number> {
+async function rawMqttJsRound(broker: MosquittoBroker, dir: string): Promise<Round> {
   const topicPrefix = uniqueName('ingest_raw');
   const subscriber = await mqtt.connectAsync(broker.url, { clientId: uniqueName('raw'), protocolVersion: 5 });
   try {
@@ -111,9 +183,11 @@ async function rawMqttJsRound(broker: MosquittoBroker, dir: string): Promise<num
       });
     });
     await subscriber.subscribeAsync(`${topicPrefix}/#`, { qos: 1 });
+    const clocks = await cpuClocks(broker);
     startedAt = performance.now();
-    await publishStream(broker, dir, topicPrefix);
-    return await done;
+    const publishersMs = await publishStream(broker, dir, topicPrefix);
+    const rate = await done;
+    return { perSec: rate, cpu: await clocks(readings, 'subscriber', { publishers: publishersMs }) };
   } finally {
     await subscriber.endAsync();
   }
@@ -150,20 +224,28 @@ async function withBridge<T>(
   }
 }
 
+/** A Redis target and a plain connection to each of its nodes, for their CPU clocks. */
+interface RedisUnderTest {
+  target: RedisTarget;
+  nodes: Redis[];
+}
+
 async function bridgeRound(
   broker: MosquittoBroker,
   dir: string,
-  target: RedisTarget,
+  redis: RedisUnderTest,
   delivery: Delivery,
-): Promise<{ perSec: number; commits: GroupCommitStats }> {
-  return withBridge(broker, target, delivery, async ({ topicPrefix, bridge, store }) => {
+): Promise<Round & { commits: GroupCommitStats }> {
+  return withBridge(broker, redis.target, delivery, async ({ topicPrefix, bridge, store }) => {
+    const clocks = await cpuClocks(broker, redis.nodes);
     const startedAt = performance.now();
-    await publishStream(broker, dir, topicPrefix);
+    const publishersMs = await publishStream(broker, dir, topicPrefix);
     while (bridge.messagesHandled() < readings) await new Promise((resolve) => setTimeout(resolve, 1));
     const rate = perSec(readings, startedAt);
+    const cpu = await clocks(readings, 'bridge', { publishers: publishersMs });
     const stats = await store.ingestStats();
     if (stats.accepted !== readings) throw new Error(`bridge stored ${stats.accepted} of ${readings} readings`);
-    return { perSec: rate, commits: bridge.commitStats() };
+    return { perSec: rate, cpu, commits: bridge.commitStats() };
   });
 }
 
@@ -172,8 +254,12 @@ const quantile = (sorted: number[], q: number) =>
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** Publish → live state stored and published by the commit, one reading every 10 ms, over all boxes. */
-async function commitLatency(broker: MosquittoBroker, delivery: Delivery): Promise<{ p50Ms: number; p99Ms: number }> {
-  return withBridge(broker, { url: services.redisUrl }, delivery, async ({ topicPrefix, store }) => {
+async function commitLatency(
+  broker: MosquittoBroker,
+  target: RedisTarget,
+  delivery: Delivery,
+): Promise<{ p50Ms: number; p99Ms: number }> {
+  return withBridge(broker, target, delivery, async ({ topicPrefix, store }) => {
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
     let all: () => void = () => {};
@@ -213,39 +299,58 @@ async function commitLatency(broker: MosquittoBroker, delivery: Delivery): Promi
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+/** Per process, the median over the rounds of its CPU time per message, and their total. */
+function medianCpu(measured: RoundCpu[]): RoundCpu {
+  const cpu: RoundCpu = {};
+  for (const name of Object.keys(measured[0] ?? {})) cpu[name] = median(measured.map((m) => m[name] as number));
+  cpu.total = Math.round(median(measured.map((m) => Object.values(m).reduce((a, b) => a + b, 0))) * 10) / 10;
+  return cpu;
+}
 
 const broker = await startMosquitto();
+const redisServer = await startRedis();
 const cluster = await startRedisCluster();
+const single: RedisUnderTest = { target: { url: redisServer.url }, nodes: [new Redis(redisServer.url)] };
+const clustered: RedisUnderTest = {
+  target: { clusterNodes: cluster.nodes },
+  nodes: cluster.nodes.map(({ host, port }) => new Redis({ host, port })),
+};
 const dir = await writeStream();
-const runs = { mosquittoSub: [] as number[], rawMqttJs: [] as number[], bridge: [] as number[] };
-const more = { bridgeCluster: [] as number[], bridgeOneByOne: [] as number[] };
+const kinds = ['mosquittoSub', 'rawMqttJs', 'bridge', 'bridgeCluster', 'bridgeOneByOne'] as const;
+const measured = Object.fromEntries(kinds.map((kind) => [kind, [] as Round[]])) as Record<
+  (typeof kinds)[number],
+  Round[]
+>;
 const batches: GroupCommitStats[] = [];
 let latency: { groupCommit: { p50Ms: number; p99Ms: number }; oneByOne: { p50Ms: number; p99Ms: number } };
 try {
-  const single = { url: services.redisUrl };
   for (let r = 0; r < rounds; r++) {
-    runs.mosquittoSub.push(await mosquittoSubRound(broker, dir));
-    runs.rawMqttJs.push(await rawMqttJsRound(broker, dir));
+    measured.mosquittoSub.push(await mosquittoSubRound(broker, dir));
+    measured.rawMqttJs.push(await rawMqttJsRound(broker, dir));
     const grouped = await bridgeRound(broker, dir, single, groupCommit);
-    runs.bridge.push(grouped.perSec);
+    measured.bridge.push(grouped);
     batches.push(grouped.commits);
-    more.bridgeCluster.push((await bridgeRound(broker, dir, { clusterNodes: cluster.nodes }, groupCommit)).perSec);
-    more.bridgeOneByOne.push((await bridgeRound(broker, dir, single, oneByOne)).perSec);
+    measured.bridgeCluster.push(await bridgeRound(broker, dir, clustered, groupCommit));
+    measured.bridgeOneByOne.push(await bridgeRound(broker, dir, single, oneByOne));
   }
   // After the throughput rounds, so both modes meet a warmed-up process.
-  const oneByOneLatency = await commitLatency(broker, oneByOne);
-  const groupLatency = await commitLatency(broker, groupCommit);
+  const oneByOneLatency = await commitLatency(broker, single.target, oneByOne);
+  const groupLatency = await commitLatency(broker, single.target, groupCommit);
   latency = { groupCommit: groupLatency, oneByOne: oneByOneLatency };
 } finally {
+  for (const node of [...single.nodes, ...clustered.nodes]) node.disconnect();
   await rm(dir, { recursive: true, force: true });
   await cluster.stop();
+  await redisServer.stop();
   await broker.stop();
 }
-const bridgePerSec = Math.round(median(runs.bridge));
-const mosquittoSubPerSec = Math.round(median(runs.mosquittoSub));
-const rawPerSec = Math.round(median(runs.rawMqttJs));
-const clusterPerSec = Math.round(median(more.bridgeCluster));
-const oneByOnePerSec = Math.round(median(more.bridgeOneByOne));
+const rates = (kind: (typeof kinds)[number]) => measured[kind].map((round) => round.perSec);
+const bridgePerSec = Math.round(median(rates('bridge')));
+const mosquittoSubPerSec = Math.round(median(rates('mosquittoSub')));
+const rawPerSec = Math.round(median(rates('rawMqttJs')));
+const clusterPerSec = Math.round(median(rates('bridgeCluster')));
+const oneByOnePerSec = Math.round(median(rates('bridgeOneByOne')));
+const cpu = Object.fromEntries(kinds.map((kind) => [kind, medianCpu(measured[kind].map((round) => round.cpu))]));
 const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
 const whole = (values: number[]) => values.map(Math.round);
 console.log(
@@ -265,14 +370,10 @@ console.log(
     groupVsOneByOne: ratio(bridgePerSec, oneByOnePerSec),
     commitLatencyAt100PerSec: latency,
     meanBatch: Math.round(batches.reduce((s, b) => s + b.readings / b.batches, 0) / batches.length),
+    cpuUsPerMessage: cpu,
+    cpuRatioToMosquittoSub: ratio(cpu.mosquittoSub?.total as number, cpu.bridge?.total as number),
     targets: { ratioToMosquittoSub: 0.75, clusterVsSingle: 0.8 },
-    runs: {
-      mosquittoSub: whole(runs.mosquittoSub),
-      rawMqttJs: whole(runs.rawMqttJs),
-      bridge: whole(runs.bridge),
-      bridgeCluster: whole(more.bridgeCluster),
-      bridgeOneByOne: whole(more.bridgeOneByOne),
-    },
+    runs: Object.fromEntries(kinds.map((kind) => [kind, whole(rates(kind))])),
   }),
 );
 process.exit(0);

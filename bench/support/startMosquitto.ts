@@ -10,6 +10,8 @@ export interface MosquittoBroker {
   host: string;
   port: number;
   url: string;
+  /** The broker's process, for its CPU time (`processCpuMs`). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -68,5 +70,5 @@ export async function startMosquitto(): Promise<MosquittoBroker> {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { host: '127.0.0.1', port, url: `mqtt://127.0.0.1:${port}`, stop };
+  return { host: '127.0.0.1', port, url: `mqtt://127.0.0.1:${port}`, pid: child.pid as number, stop };
 }

@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultMaxEventAgeMs, maxPayloadBytes, validateMessage } from '../src/bridge/validation/index.ts';
+import {
+  defaultMaxEventAgeMs,
+  maxPayloadBytes,
+  readingPayloadSchema,
+  validateMessage,
+} from '../src/bridge/validation/index.ts';
+import { plainReading } from '../src/bridge/validation/plainReading.ts';
 import { emptyPayloads, invalidPayloads, validPayloads } from './support/payloadExamples.ts';
 
 const receivedAt = Date.parse('2025-10-13T10:31:00Z');
@@ -101,5 +108,85 @@ describe('validating device messages', () => {
       ok: true,
       topic: { family: 'updates', entityType: 'SAMPLE', code: 'SAMPLE-0001' },
     });
+  });
+
+  it('judges the common message by hand only as the schema would: it accepts nothing the schema rejects', () => {
+    const junk = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.string(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.constant([1]),
+      fc.constant({}),
+    );
+    /** Mostly values near the field's rules (inside, on and just past each edge), sometimes anything. */
+    const near = (...values: unknown[]) => fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 4 }, junk);
+    const measurement = (min: number, max: number) =>
+      fc.oneof(
+        fc.double({ min: min - 1, max: max + 1, noNaN: true }),
+        near(min, max, null, -0, min - 1e-9, max + 1e-9),
+      );
+    const whole = fc.oneof(fc.integer({ min: -5, max: 2 ** 40 }), near(0, -1, 2 ** 53 - 1, 2 ** 53, 1.5));
+    const fields = {
+      temperature: measurement(-273.15, 1000),
+      humidity: measurement(0, 100),
+      timestamp: near('2025-10-13T10:30:00Z', '2025-10-13T12:30:00+02:00', '2025-13-01T00:00:00Z', '2025-10-13'),
+      ts: whole,
+      geolocation: near('52.5200,13.4050', '-90,180', ' 1 , 2 ', '91,0', '0,181', 'Berlin', ''),
+      lat: measurement(-90, 90),
+      lng: measurement(-180, 180),
+      status: near('in_transit', 'x'.repeat(64), 'x'.repeat(65), '', '😀'.repeat(40)),
+      seq: whole,
+      battery: junk,
+    };
+    /** A valid reading (one time, one position at most), then one or two fields set to anything near their rules. */
+    const valid = fc
+      .record(
+        {
+          temperature: fc.double({ min: -273.15, max: 1000, noNaN: true }),
+          humidity: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constant(null)),
+          time: fc.oneof(
+            fc.constant({}),
+            fc.constant({ ts: 1760351400000 }),
+            fc.constant({ timestamp: '2025-10-13T10:30:00Z' }),
+          ),
+          position: fc.oneof(
+            fc.constant({}),
+            fc.constant({ geolocation: '52.52,13.4' }),
+            fc.constant({ lat: 1, lng: 2 }),
+          ),
+          status: fc.constantFrom('in_transit', 'idle'),
+        },
+        { requiredKeys: ['time', 'position'] },
+      )
+      .map(({ time, position, ...rest }) => ({ ...rest, ...time, ...position }) as Record<string, unknown>);
+    const key = fc.constantFrom(...(Object.keys(fields) as (keyof typeof fields)[]));
+    const mutation = key.chain((k) => fc.tuple(fc.constant(k), fc.option(fields[k], { nil: undefined })));
+    const payload = fc.oneof(
+      fc.record(fields, { requiredKeys: [] }),
+      fc.tuple(valid, fc.array(mutation, { maxLength: 2 })).map(([reading, changes]) => {
+        for (const [k, v] of changes) reading[k] = v;
+        return reading;
+      }),
+    );
+    let plain = 0;
+    fc.assert(
+      fc.property(payload, (candidate) => {
+        const json = JSON.parse(JSON.stringify(candidate)) as Record<string, unknown>;
+        const accepted = plainReading(json);
+        if (accepted === null) return;
+        plain++;
+        const parsed = readingPayloadSchema.safeParse(json);
+        expect(parsed.success).toBe(true);
+        for (const [key, field] of Object.entries(parsed.data ?? {}))
+          expect(accepted[key as keyof typeof accepted]).toBe(field);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(plain).toBeGreaterThan(50);
+    for (const [name, example] of Object.entries(validPayloads)) {
+      if (!Array.isArray(example))
+        expect({ name, plain: plainReading(example) !== null }).toEqual({ name, plain: true });
+    }
   });
 });

@@ -112,27 +112,35 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let handled = 0;
   let retainedIgnored = 0;
 
-  async function store(packet: IPublishPacket): Promise<void> {
+  const counted = () => {
+    handled++;
+  };
+
+  function store(packet: IPublishPacket): Promise<void> {
     // A retained copy is a replay of what the broker last kept, not a new reading: its live delivery was stored.
     if (packet.retain) {
       retainedIgnored++;
-      return;
+      return Promise.resolve();
     }
-    const receivedAt = Date.now();
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await handleDeviceMessage(context, topicPrefix, packet.topic, payload, receivedAt, validationLimits);
-        handled++;
-        return;
-      } catch (error) {
-        // A dead letter could not be stored (readings are retried by the group commit): keep the message
-        // unacknowledged and retry; on stop it is redelivered.
-        onError(error);
-        if (stopping) throw error;
-        await new Promise((resolve) => setTimeout(resolve, retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)]));
-      }
+    return handle(packet.topic, payload, Date.now(), 0);
+  }
+
+  function handle(topic: string, payload: Uint8Array, receivedAt: number, attempt: number): Promise<void> {
+    let handling: Promise<unknown>;
+    try {
+      handling = handleDeviceMessage(context, topicPrefix, topic, payload, receivedAt, validationLimits);
+    } catch (error) {
+      handling = Promise.reject(error);
     }
+    return handling.then(counted, async (error: unknown) => {
+      // A dead letter could not be stored (readings are retried by the group commit): keep the message
+      // unacknowledged and retry; on stop it is redelivered.
+      onError(error);
+      if (stopping) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)]));
+      return handle(topic, payload, receivedAt, attempt + 1);
+    });
   }
 
   const protocolVersion = options.protocolVersion ?? 5;
@@ -151,6 +159,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       : { protocolVersion }),
     reconnectPeriod: 1000,
     manualConnect: true,
+    // MQTT.js logs through \`debug\`, which builds an argument array per call even when off: ten and more per message.
+    ...(process.env.DEBUG ? {} : { log: () => {} }),
     ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername }),
     ...(options.mqttPassword === undefined ? {} : { password: options.mqttPassword }),
   });

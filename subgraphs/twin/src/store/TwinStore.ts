@@ -62,6 +62,12 @@ export interface MonitorRecord {
 export interface MonitorUpdate {
   expectedVersion: number;
   state: MonitorState;
+  /**
+   * The state stored at `expectedVersion` that `state` was computed from, when the caller has it: an adapter may then
+   * write only what changed (Redis: the reorder horizon's new and dropped readings instead of all of them). Omitted
+   * or null, the state is written whole. It must be that version's state: the compare-and-set makes sure of it.
+   */
+  from?: MonitorState | null;
   events: AlertEventRecord[];
   /** When the scheduler should next tick this entity (epoch ms); null = not until the next reading. */
   nextCheckAt: number | null;

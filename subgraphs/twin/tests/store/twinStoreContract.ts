@@ -9,6 +9,7 @@ import {
 import { describeAlertLifecycleContract } from './contract/alertLifecycle.ts';
 import { describeAlertStreamContract } from './contract/alertStream.ts';
 import { describeDurabilityContract } from './contract/durability.ts';
+import { describeEngineStateContract } from './contract/engineState.ts';
 import {
   alertEvent,
   box,
@@ -367,6 +368,7 @@ export function describeTwinStoreContract(harness: ContractHarness) {
   });
 
   describeGroupCommitContract(harness);
+  describeEngineStateContract(harness);
   describeOutboxContract(harness);
   describeAlertStreamContract(harness);
   describeAlertLifecycleContract(harness);

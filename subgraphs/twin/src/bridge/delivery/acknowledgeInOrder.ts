@@ -27,7 +27,10 @@ type PacketWriter = { _sendPacket(packet: { cmd: 'puback'; messageId: number; re
  */
 export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishPacket) => Promise<void>) {
   let acks: AckQueue = { first: null, last: null };
-  const inFlight = new Set<Promise<void>>();
+  // Messages taken and not yet settled, and who waits for none to be left (a count: a Set of promises cost a
+  // promise and a closure more per message).
+  let inFlight = 0;
+  let drained: (() => void)[] = [];
 
   client.on('close', () => {
     acks = { first: null, last: null };
@@ -44,28 +47,33 @@ export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishP
     }
   }
 
+  function settled(): void {
+    if (--inFlight > 0 || drained.length === 0) return;
+    const waiting = drained;
+    drained = [];
+    for (const resolve of waiting) resolve();
+  }
+
   client.handleMessage = (packet, callback) => {
     const queue = acks;
     const pending: PendingAck = { messageId: packet.qos > 0 ? packet.messageId : undefined, stored: false, next: null };
     if (queue.last) queue.last.next = pending;
     else queue.first = pending;
     queue.last = pending;
-    const tracked = store(packet).then(
-      () => {
-        pending.stored = true;
-        flush(queue);
-      },
-      () => {},
-    );
-    inFlight.add(tracked);
-    void tracked.finally(() => inFlight.delete(tracked));
+    inFlight++;
+    store(packet).then(() => {
+      pending.stored = true;
+      flush(queue);
+      settled();
+    }, settled);
     callback(packet.qos > 0 ? acknowledgedLater : undefined);
   };
 
   return {
     /** Resolves when every message taken so far is stored (and acknowledged, if its connection is still open). */
-    async drain(): Promise<void> {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    drain(): Promise<void> {
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise((resolve) => drained.push(resolve));
     },
   };
 }

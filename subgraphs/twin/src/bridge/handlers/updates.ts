@@ -7,10 +7,6 @@ import { handleTelemetry } from './telemetry.ts';
  * `{prefix}/updates/{box|sample}/{code}`: the original's update messages, readings that may carry a `status`; the
  * status travels with the reading into history and live state, so a status change obeys the same ordering rules.
  */
-export async function handleUpdates(
-  context: IngestContext,
-  topic: DeviceTopic,
-  readings: TwinReading[],
-): Promise<void> {
-  await handleTelemetry(context, topic, readings);
+export function handleUpdates(context: IngestContext, topic: DeviceTopic, readings: TwinReading[]): Promise<unknown> {
+  return handleTelemetry(context, topic, readings);
 }

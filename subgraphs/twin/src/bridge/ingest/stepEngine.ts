@@ -138,6 +138,7 @@ function moved(
       monitor: {
         expectedVersion: record.version,
         state,
+        from: record.state,
         events: toAlertEventRecords(entity, events, readingEventId(entity, reading.at)),
         nextCheckAt: nextCheckAt(state, profile, reading.receivedAt),
         ...(checkpoints.length > 0 ? { checkpoints } : {}),

@@ -32,6 +32,7 @@ async function tick(options: Required<SchedulerOptions>, entity: EntityRef, now:
         entity,
         expectedVersion: record.version,
         state: record.state,
+        from: record.state,
         events: [],
         nextCheckAt: Math.max(uploadingUntil + 1, now + options.intervalMs),
       });
@@ -48,6 +49,7 @@ async function tick(options: Required<SchedulerOptions>, entity: EntityRef, now:
       entity,
       expectedVersion: record.version,
       state: outcome.state,
+      from: record.state,
       events: toAlertEventRecords(entity, outcome.events),
       nextCheckAt: later === null ? null : Math.max(later, now + options.intervalMs),
     });

@@ -14,29 +14,49 @@ export const maxFutureSkewMs = 5 * 60 * 1000;
 export const defaultMaxEventAgeMs = 365 * 24 * 3600_000;
 
 /** What makes a reading worth storing: a measurement, a position or a status (a null is no value). */
-const carriedKeys = ['temperature', 'humidity', 'geolocation', 'lat', 'status'] as const;
+export const carriedKeys = ['temperature', 'humidity', 'geolocation', 'lat', 'status'] as const;
 export const noMeasurement = 'a reading carries no measurement, location or status';
+
+/** The ranges of a reading's fields (inclusive), for the schema and the hand-written check of `plainReading`. */
+export const readingBounds = {
+  temperature: { min: -273.15, max: 1000 },
+  humidity: { min: 0, max: 100 },
+  lat: { min: -90, max: 90 },
+  lng: { min: -180, max: 180 },
+  statusLength: { min: 1, max: 64 },
+} as const;
+
+const { temperature, humidity, lat, lng, statusLength } = readingBounds;
+
+/** An ISO 8601 date-time with its zone. */
+export const timestampSchema = z.iso.datetime({ offset: true });
+
+/** The rules across fields, one statement each (the schema refines with them; `plainReading` calls them). */
+export const readingRules = {
+  carries: (r: Partial<Record<(typeof carriedKeys)[number], unknown>>) =>
+    carriedKeys.some((key) => r[key] !== undefined && r[key] !== null),
+  latWithLng: (r: { lat?: unknown; lng?: unknown }) => (r.lat === undefined) === (r.lng === undefined),
+  oneTime: (r: { timestamp?: unknown; ts?: unknown }) => !(r.timestamp !== undefined && r.ts !== undefined),
+  onePosition: (r: { geolocation?: unknown; lat?: unknown }) => !(r.geolocation !== undefined && r.lat !== undefined),
+};
 
 /** One device reading as published on the original's topics. Unknown extra fields are ignored. */
 export const readingPayloadSchema = z
   .object({
-    temperature: z.number().min(-273.15).max(1000).nullable().optional(),
-    humidity: z.number().min(0).max(100).nullable().optional(),
-    timestamp: z.iso.datetime({ offset: true }).optional(),
+    temperature: z.number().min(temperature.min).max(temperature.max).nullable().optional(),
+    humidity: z.number().min(humidity.min).max(humidity.max).nullable().optional(),
+    timestamp: timestampSchema.optional(),
     ts: z.number().int().min(0).optional(),
     geolocation: z.string().regex(geolocationPattern, 'geolocation must be "lat,lng" within range').optional(),
-    lat: z.number().min(-90).max(90).optional(),
-    lng: z.number().min(-180).max(180).optional(),
-    status: z.string().min(1).max(64).optional(),
+    lat: z.number().min(lat.min).max(lat.max).optional(),
+    lng: z.number().min(lng.min).max(lng.max).optional(),
+    status: z.string().min(statusLength.min).max(statusLength.max).optional(),
     seq: z.number().int().min(0).optional(),
   })
-  .refine((r) => carriedKeys.some((key) => r[key] !== undefined && r[key] !== null), {
-    message: noMeasurement,
-    params: { reason: 'no_measurement' },
-  })
-  .refine((r) => (r.lat === undefined) === (r.lng === undefined), 'lat and lng come together')
-  .refine((r) => !(r.timestamp !== undefined && r.ts !== undefined), 'give timestamp or ts, not both')
-  .refine((r) => !(r.geolocation !== undefined && r.lat !== undefined), 'give geolocation or lat/lng, not both');
+  .refine(readingRules.carries, { message: noMeasurement, params: { reason: 'no_measurement' } })
+  .refine(readingRules.latWithLng, 'lat and lng come together')
+  .refine(readingRules.oneTime, 'give timestamp or ts, not both')
+  .refine(readingRules.onePosition, 'give geolocation or lat/lng, not both');
 
 /** A message is one reading or a batch (JSON array) of readings. */
 export const messagePayloadSchema = z.union([

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TwinReading } from '../../store/TwinStore.ts';
+import { plainReading } from './plainReading.ts';
 import {
   defaultMaxEventAgeMs,
   maxFutureSkewMs,
@@ -78,21 +79,30 @@ export function validateMessage(
   } catch (error) {
     return reject('bad_json', error instanceof Error ? error.message : String(error));
   }
-  const parsed = messagePayloadSchema.safeParse(json);
-  if (!parsed.success) {
-    const detail = z.prettifyError(parsed.error).slice(0, 500);
-    // Well-formed but empty (`{"temperature": null, "humidity": null}`): nothing to store, said apart.
-    const empty = parsed.error.issues.every(
-      (issue) => issue.code === 'custom' && issue.params?.reason === 'no_measurement',
-    );
-    return reject(empty ? 'no_measurement' : 'invalid_payload', detail);
+  let readings: DeviceReading[];
+  const plain = plainReading(json);
+  if (plain) readings = [toDeviceReading(plain, receivedAt)];
+  else {
+    const parsed = messagePayloadSchema.safeParse(json);
+    if (!parsed.success) {
+      const detail = z.prettifyError(parsed.error).slice(0, 500);
+      // Well-formed but empty (`{"temperature": null, "humidity": null}`): nothing to store, said apart.
+      const empty = parsed.error.issues.every(
+        (issue) => issue.code === 'custom' && issue.params?.reason === 'no_measurement',
+      );
+      return reject(empty ? 'no_measurement' : 'invalid_payload', detail);
+    }
+    const payloads = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    readings = payloads.map((p) => toDeviceReading(p, receivedAt));
   }
-  const payloads = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
-  const readings = payloads.map((p) => toDeviceReading(p, receivedAt));
-  const future = readings.find((r) => r.at > receivedAt + maxFutureSkewMs);
-  if (future) return reject('future_time', `event time ${new Date(future.at).toISOString()} is more than 5 min ahead`);
   const maxAgeMs = limits.maxEventAgeMs ?? defaultMaxEventAgeMs;
-  const old = readings.find((r) => r.at < receivedAt - maxAgeMs);
+  let future: DeviceReading | undefined;
+  let old: DeviceReading | undefined;
+  for (const reading of readings) {
+    if (!future && reading.at > receivedAt + maxFutureSkewMs) future = reading;
+    if (!old && reading.at < receivedAt - maxAgeMs) old = reading;
+  }
+  if (future) return reject('future_time', `event time ${new Date(future.at).toISOString()} is more than 5 min ahead`);
   if (old) {
     const days = Math.round(maxAgeMs / (24 * 3600_000));
     return reject(

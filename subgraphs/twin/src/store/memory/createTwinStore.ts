@@ -135,6 +135,17 @@ function copyMonitor(monitor: MonitorRecord): MonitorRecord {
   return { state: monitor.state === null ? null : structuredClone(monitor.state), version: monitor.version };
 }
 
+/** The state a monitor update came from is a hint for adapters that write changes; the journal need not keep it. */
+function withoutFrom<T extends MonitorUpdate>(update: T): T {
+  if (update.from === undefined) return update;
+  const { from: _, ...rest } = update;
+  return rest as T;
+}
+
+function journaledCommit(commit: ReadingCommit): ReadingCommit {
+  return commit.monitor ? { ...commit, monitor: withoutFrom(commit.monitor) } : commit;
+}
+
 function hourOfCheckpoint(at: number): number {
   return Math.floor(at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS;
 }
@@ -408,8 +419,9 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
   const backend: StoreBackend = {
     recordPartitions: (count) => write<number>({ t: 'partitions', count }),
 
-    commitReadings: (p, commits) => write({ t: 'readings', p, commits, now: Date.now() }),
-    commitTick: (p, commit) => write({ t: 'tick', p, commit, now: Date.now() }),
+    commitReadings: (p, commits) =>
+      write({ t: 'readings', p, commits: journal ? commits.map(journaledCommit) : commits, now: Date.now() }),
+    commitTick: (p, commit) => write({ t: 'tick', p, commit: journal ? withoutFrom(commit) : commit, now: Date.now() }),
     acknowledgeAlert: (p, id, ack) => write({ t: 'ack', p, id, ack, now: Date.now() }),
 
     async dueCandidates(p, now, limit) {

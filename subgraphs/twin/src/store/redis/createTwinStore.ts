@@ -1,4 +1,11 @@
-import { alertMessage, alertState, CHECKPOINT_INTERVAL_MS, type Checkpoint } from '@bst/coldchain';
+import {
+  alertMessage,
+  alertState,
+  CHECKPOINT_INTERVAL_MS,
+  type Checkpoint,
+  type HorizonReading,
+  type MonitorState,
+} from '@bst/coldchain';
 import { Cluster } from 'ioredis';
 import type { StreamId } from '../alertCursor.ts';
 import { createPartitionedStore } from '../createPartitionedStore.ts';
@@ -14,6 +21,7 @@ import type {
   LiveState,
   MonitoringCatalog,
   MonitorRecord,
+  MonitorUpdate,
   OutboxEntry,
   ReadingCommit,
   ReadingCommitOutcome,
@@ -23,7 +31,9 @@ import type {
   TwinStoreOptions,
 } from '../TwinStore.ts';
 import { connectRedis, type RedisClient, type RedisConnectionSettings, type RedisTarget } from './connectRedis.ts';
+import { encodedScript } from './encodedScript.ts';
 import { failFast } from './failFast.ts';
+import { horizonChanges } from './horizonChanges.ts';
 import { createRedisPubSub } from './pubsub.ts';
 import {
   acknowledgeLua,
@@ -32,11 +42,12 @@ import {
   commitReadingsLua,
   commitTickLua,
   ensureOutboxGroupLua,
+  readMonitorLua,
 } from './scripts.ts';
 
 interface ScriptCommands {
-  twinCommitReadings(...args: string[]): Promise<string[][]>;
-  twinCommitTick(...args: string[]): Promise<string[]>;
+  twinCommitTick(...args: string[]): Promise<CommitReply>;
+  twinReadMonitor(...args: string[]): Promise<MonitorReply>;
   twinAcknowledge(...args: string[]): Promise<string[]>;
   twinClaimDue(...args: string[]): Promise<string[]>;
   twinAcknowledgeOutbox(...args: string[]): Promise<number>;
@@ -51,6 +62,9 @@ export interface RedisTwinStoreOptions extends TwinStoreOptions {
 }
 
 type StreamEntry = [id: string, fields: string[]];
+/** `{'stored'}` or `{'conflict', …MonitorReply}`. */
+type CommitReply = [status: string, ...rest: MonitorReply];
+type CommitReadingsReply = [outcomes: string, ...conflicts: (string | string[])[]];
 
 const archiveGroup = 'archive';
 
@@ -72,35 +86,87 @@ function alertEventArgs(event: AlertEventRecord): string[] {
   ];
 }
 
-function readingCommitArgs({ entity, reading, live, monitor }: ReadingCommit): string[] {
-  const events = monitor?.events ?? [];
-  const checkpoints = monitor?.checkpoints ?? [];
-  return [
-    entityKey(entity),
-    entity.entityType,
-    entity.code,
-    String(reading.at),
-    String(reading.receivedAt),
-    JSON.stringify(reading),
-    JSON.stringify(live),
-    live.registered ? '1' : '0',
-    monitor ? '1' : '0',
-    String(monitor?.expectedVersion ?? 0),
-    monitor ? JSON.stringify(monitor.state) : '',
-    monitor?.nextCheckAt == null ? '' : String(monitor.nextCheckAt),
-    String(events.length),
-    String(checkpoints.length),
-    ...events.flatMap(alertEventArgs),
-    ...checkpoints.flatMap((c) => [
-      String(Math.floor(c.at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS),
-      JSON.stringify(c),
-    ]),
-  ];
+/** The state as stored in its hash: everything but the reorder horizon, which has its own sorted set. */
+function stateWithoutHorizon(state: MonitorState): string {
+  const { horizon: _, ...rest } = state;
+  return JSON.stringify(rest);
 }
 
-function monitorFrom(version: string | null | undefined, state: string | null | undefined): MonitorRecord {
-  return { version: Number(version ?? 0), state: state ? JSON.parse(state) : null };
+const horizonMember = (entry: HorizonReading) => JSON.stringify(entry);
+
+/**
+ * The horizon's change counts (`replace|removed|added`), and the arguments that follow a commit's other variable parts:
+ * removed members, then added score/member pairs.
+ */
+function horizonArgs(update: MonitorUpdate): { counts: string; members: string[] } {
+  const { replace, removed, added } = horizonChanges(update.from, update.state);
+  const members = removed.map(horizonMember);
+  for (const entry of added) members.push(String(entry[0]), horizonMember(entry));
+  return { counts: `${replace ? '1' : '0'}|${removed.length}|${added.length}`, members };
 }
+
+/** One commit's arguments of `commitReadingsLua`: its fixed fields packed in one header, then the variable parts. */
+function readingCommitArgs(args: string[], { entity, reading, live, monitor }: ReadingCommit): void {
+  const registered = live.registered ? '1' : '0';
+  if (!monitor) {
+    args.push(
+      `${reading.at}|${reading.receivedAt}|${registered}|0|0||0|0|0|0|0|${entity.entityType}|${entity.code}`,
+      JSON.stringify(reading),
+      JSON.stringify(live),
+    );
+    return;
+  }
+  const { counts, members } = horizonArgs(monitor);
+  const checkpoints = monitor.checkpoints ?? [];
+  const nextCheckAt = monitor.nextCheckAt ?? '';
+  args.push(
+    `${reading.at}|${reading.receivedAt}|${registered}|1|${monitor.expectedVersion}|${nextCheckAt}|` +
+      `${monitor.events.length}|${checkpoints.length}|${counts}|${entity.entityType}|${entity.code}`,
+    JSON.stringify(reading),
+    JSON.stringify(live),
+    stateWithoutHorizon(monitor.state),
+  );
+  for (const event of monitor.events) args.push(...alertEventArgs(event));
+  for (const c of checkpoints) {
+    args.push(String(Math.floor(c.at / CHECKPOINT_INTERVAL_MS) * CHECKPOINT_INTERVAL_MS), JSON.stringify(c));
+  }
+  for (const member of members) args.push(member);
+}
+
+const stored: ReadingCommitOutcome = Object.freeze({ status: 'stored', late: false });
+const storedLate: ReadingCommitOutcome = Object.freeze({ status: 'stored', late: true });
+const duplicate: ReadingCommitOutcome = Object.freeze({ status: 'duplicate' });
+
+/** `commitReadingsLua`'s reply: one letter per commit, then each conflict's record (four items) in commit order. */
+function commitOutcomes(reply: CommitReadingsReply): ReadingCommitOutcome[] {
+  const [letters] = reply;
+  const outcomes = new Array<ReadingCommitOutcome>(letters.length);
+  let next = 1;
+  for (let i = 0; i < letters.length; i++) {
+    const letter = letters[i];
+    if (letter === 's') outcomes[i] = stored;
+    else if (letter === 'l') outcomes[i] = storedLate;
+    else if (letter === 'd') outcomes[i] = duplicate;
+    else {
+      outcomes[i] = { status: 'conflict', current: monitorFrom(reply.slice(next, next + 4) as MonitorReply) };
+      next += 4;
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * An engine record as the scripts return it: version, state JSON, the hash's `horizon` field ('zset': the horizon is
+ * kept apart, in `members`; else inside the state JSON, as written before).
+ */
+function monitorFrom([version, state, horizon, members]: MonitorReply): MonitorRecord {
+  if (!state) return { version: Number(version ?? 0), state: null };
+  const parsed = JSON.parse(state) as MonitorState;
+  if (horizon === 'zset') parsed.horizon = JSON.parse(`[${(members ?? []).join(',')}]`) as HorizonReading[];
+  return { version: Number(version), state: parsed };
+}
+
+type MonitorReply = [version?: string, state?: string, horizon?: string, members?: string[]];
 
 function numberOrNull(value: string | undefined): number | null {
   return value === undefined ? null : Number(value);
@@ -201,8 +267,9 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
   if (owned) redis.on('error', () => {});
   const keys = storeKeys(prefix, partitions);
   const pubsub = createRedisPubSub(redis);
-  redis.defineCommand('twinCommitReadings', { numberOfKeys: 1, lua: commitReadingsLua });
+  const commitReadingsScript = encodedScript(redis, commitReadingsLua);
   redis.defineCommand('twinCommitTick', { numberOfKeys: 1, lua: commitTickLua });
+  redis.defineCommand('twinReadMonitor', { numberOfKeys: 1, lua: readMonitorLua });
   redis.defineCommand('twinAcknowledge', { numberOfKeys: 1, lua: acknowledgeLua });
   redis.defineCommand('twinClaimDue', { numberOfKeys: 1, lua: claimDueLua });
   redis.defineCommand('twinAcknowledgeOutbox', { numberOfKeys: 1, lua: acknowledgeOutboxLua });
@@ -257,8 +324,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     },
 
     async commitReadings(p, commits) {
-      const results = await scripts.twinCommitReadings(
-        partitionKeys(p).stats,
+      const args = [
         partitionKeys(p).base,
         String(p),
         keys.liveChannel,
@@ -269,16 +335,13 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         String(streamRetention.maxAgeMs),
         String(streamRetention.maxLength),
         String(commits.length),
-        ...commits.flatMap(readingCommitArgs),
-      );
-      return results.map((result): ReadingCommitOutcome => {
-        if (result[0] === 'duplicate') return { status: 'duplicate' };
-        if (result[0] === 'conflict') return { status: 'conflict', current: monitorFrom(result[1], result[2]) };
-        return { status: 'stored', late: result[1] === '1' };
-      });
+      ];
+      for (const commit of commits) readingCommitArgs(args, commit);
+      return commitOutcomes((await commitReadingsScript(partitionKeys(p).stats, args)) as CommitReadingsReply);
     },
 
     async commitTick(p, commit) {
+      const horizon = horizonArgs(commit);
       const result = await scripts.twinCommitTick(
         partitionKeys(p).stats,
         ...streamArgs(p),
@@ -286,12 +349,15 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
         commit.entity.entityType,
         commit.entity.code,
         String(commit.expectedVersion),
-        JSON.stringify(commit.state),
+        stateWithoutHorizon(commit.state),
         commit.nextCheckAt === null ? '' : String(commit.nextCheckAt),
         String(commit.events.length),
+        ...horizon.counts.split('|'),
         ...commit.events.flatMap(alertEventArgs),
+        ...horizon.members,
       );
-      if (result[0] === 'conflict') return { status: 'conflict', current: monitorFrom(result[1], result[2]) };
+      if (result[0] === 'conflict')
+        return { status: 'conflict', current: monitorFrom(result.slice(1) as MonitorReply) };
       return { status: 'stored' };
     },
 
@@ -337,8 +403,8 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
 
     async monitor(entity) {
       const key = entityKey(entity);
-      const [version, state] = await redis.hmget(keys.ofEntity(key).monitor(key), 'version', 'state');
-      return monitorFrom(version, state);
+      const partition = keys.ofEntity(key);
+      return monitorFrom(await scripts.twinReadMonitor(partition.monitor(key), partition.base, key));
     },
 
     liveMany(entities: EntityRef[]) {

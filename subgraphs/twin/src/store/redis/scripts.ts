@@ -9,10 +9,17 @@ import { CHECKPOINT_INTERVAL_MS } from '@bst/coldchain';
 
 /** Arguments per alert event (see `alertEventArgs`). */
 export const argsPerAlertEvent = 12;
-/** Arguments per reading commit before its events (see `readingCommitArgs`). */
-export const argsPerReadingCommit = 14;
+/**
+ * A reading commit's fixed fields, packed in one argument (`readingCommitArgs`), `|`-separated, the entity's code last
+ * (it is the only one that could hold any character): at, receivedAt, registered, hasMonitor, expectedVersion,
+ * nextCheckAt ('' = none), eventCount, checkpointCount, horizonReplace, horizonRemovedCount, horizonAddedCount,
+ * entityType, code.
+ */
+const commitHeader = `'^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$'`;
 /** Arguments per checkpoint, after a commit's events: hour, JSON. */
 export const argsPerCheckpoint = 2;
+/** Arguments per horizon reading added, after the removed ones: event time (score), JSON (member). */
+export const argsPerHorizonReading = 2;
 
 /**
  * The mirror of `applyEventToAlert` (packages/coldchain), plus what the store does around it: the alert log, the
@@ -119,8 +126,46 @@ local function applyAlertEvents(ctx, entityType, code, ek, first, count, now)
   end
 end
 
-local function setMonitor(ctx, ek, version, stateJson, nextCheckAt)
-  redis.call('HSET', ctx.base .. 'monitor:' .. ek, 'version', version + 1, 'state', stateJson)
+-- The engine state's reorder horizon lives beside it (sorted set, score = event time, member = the reading's JSON), so
+-- a commit sends the readings that came and went rather than all of them. The hash field 'horizon' = 'zset' says so; a
+-- state written before that carries its horizon inside its JSON, moved out at its next commit (entries are
+-- JSON.stringify's text: no spaces, no brackets inside).
+local function moveHorizonOut(key, stateJson)
+  redis.call('DEL', key)
+  if string.find(stateJson, '"horizon":[]', 1, true) then return end
+  local inner = string.match(stateJson, '"horizon":%[(.-%])%]')
+  if not inner then return end
+  for entry in string.gmatch(inner, '%[[^%]]*%]') do
+    redis.call('ZADD', key, string.match(entry, '^%[([^,]+),'), entry)
+  end
+end
+
+-- The entity's engine record as the caller reads it: version, state JSON, horizon kept apart ('zset') or not, members.
+local function monitorRecord(ctx, ek)
+  local m = redis.call('HMGET', ctx.base .. 'monitor:' .. ek, 'version', 'state', 'horizon')
+  local members = {}
+  if m[3] == 'zset' then members = redis.call('ZRANGE', ctx.base .. 'monitor-horizon:' .. ek, 0, -1) end
+  return { m[1] or '0', m[2] or '', m[3] or '', members }
+end
+
+local function conflict(ctx, ek)
+  local r = monitorRecord(ctx, ek)
+  return { 'conflict', r[1], r[2], r[3], r[4] }
+end
+
+-- h: replace ('1': the horizon is written whole), removed count and first index, added count and first index.
+-- stored: the hash's 'horizon' field and state before this write.
+local function setMonitor(ctx, ek, version, stateJson, nextCheckAt, h, storedHorizon, storedState)
+  local key = ctx.base .. 'monitor-horizon:' .. ek
+  if h.replace == '1' then redis.call('DEL', key)
+  elseif storedHorizon ~= 'zset' and storedState then moveHorizonOut(key, storedState) end
+  if h.removed > 0 then
+    redis.call('ZREM', key, unpack(ARGV, h.firstRemoved, h.firstRemoved + h.removed - 1))
+  end
+  if h.added > 0 then
+    redis.call('ZADD', key, unpack(ARGV, h.firstAdded, h.firstAdded + h.added * ${argsPerHorizonReading} - 1))
+  end
+  redis.call('HSET', ctx.base .. 'monitor:' .. ek, 'version', version + 1, 'state', stateJson, 'horizon', 'zset')
   if nextCheckAt == '' then redis.call('ZREM', ctx.base .. 'due', ek)
   else redis.call('ZADD', ctx.base .. 'due', nextCheckAt, ek) end
 end
@@ -142,47 +187,62 @@ end
 /**
  * KEYS[1]: the partition's stats hash.
  * ARGV: base, partition, liveChannel, alertChannel, maxReadings, maxAgeMs, outbox ('1'), streamMaxAgeMs,
- *       streamMaxLength, commitCount, then per commit: entityKey, entityType, code, at, receivedAt, readingJson,
- *       liveJson, registered, hasMonitor, expectedVersion, stateJson, nextCheckAt ('' = none), eventCount,
- *       checkpointCount, events, checkpoints (hour, JSON).
- * Returns one of {'duplicate'} | {'conflict', version, stateJson} | {'stored', late} per commit.
+ *       streamMaxLength, commitCount, then per commit: header (\`commitHeader\`), readingJson, liveJson, stateJson
+ *       (without its horizon; only with a monitor), events, checkpoints (hour, JSON), horizon readings removed (JSON),
+ *       horizon readings added (event time, JSON).
+ * Returns { outcomes, conflicts… }: outcomes has one letter per commit, s(tored), l(ate, stored), d(uplicate) or
+ * c(onflict); each conflict adds version, stateJson, horizonField, horizonMembers, in commit order.
  */
 export const commitReadingsLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[4], outbox = ARGV[7],
   streamMaxAge = ARGV[8], streamMaxLen = ARGV[9] }
 local base, liveChannel, maxReadings, maxAge = ARGV[1], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
 local now = nowMs()
-local results = {}
+local outcomes = {}
+local conflicts = {}
+local counts = { accepted = 0, duplicates = 0, late = 0, unregistered = 0 }
+local function conflictOf(ek)
+  local r = monitorRecord(ctx, ek)
+  for i = 1, 4 do conflicts[#conflicts + 1] = r[i] end
+  return 'c'
+end
 -- Entities whose engine state in this batch followed from a commit that was not stored.
 local broken = {}
 local o = 11
 for n = 1, tonumber(ARGV[10]) do
-  local ek, entityType, code, at, receivedAt, readingJson, liveJson, registered, hasMonitor, expected, stateJson,
-    nextCheckAt, eventCount, checkpointCount = unpack(ARGV, o, o + ${argsPerReadingCommit - 1})
-  local firstEvent = o + ${argsPerReadingCommit}
+  local at, receivedAt, registered, hasMonitor, expected, nextCheckAt, eventCount, checkpointCount, horizonReplace,
+    horizonRemoved, horizonAdded, entityType, code = string.match(ARGV[o], ${commitHeader})
+  if not code then return redis.error_reply('malformed commit header') end
+  local ek = (entityType == 'SAMPLE' and 'sample:' or 'container:') .. code
+  local monitored = hasMonitor == '1'
+  local readingJson, liveJson, stateJson = ARGV[o + 1], ARGV[o + 2], monitored and ARGV[o + 3] or ''
+  local firstEvent = o + (monitored and 4 or 3)
   local firstCheckpoint = firstEvent + tonumber(eventCount) * ${argsPerAlertEvent}
-  o = firstCheckpoint + tonumber(checkpointCount) * ${argsPerCheckpoint}
+  local horizon = { replace = horizonReplace, removed = tonumber(horizonRemoved), added = tonumber(horizonAdded) }
+  horizon.firstRemoved = firstCheckpoint + tonumber(checkpointCount) * ${argsPerCheckpoint}
+  horizon.firstAdded = horizon.firstRemoved + horizon.removed
+  o = horizon.firstAdded + horizon.added * ${argsPerHorizonReading}
   local readings = base .. 'readings:' .. ek
   local monitorKey = base .. 'monitor:' .. ek
-  local monitored = hasMonitor == '1'
   if monitored and broken[ek] then
-    local current = redis.call('HMGET', monitorKey, 'version', 'state')
-    results[n] = { 'conflict', current[1] or '0', current[2] or '' }
-  elseif #redis.call('ZRANGEBYSCORE', readings, at, at, 'LIMIT', 0, 1) > 0 then
-    redis.call('HINCRBY', KEYS[1], 'duplicates', 1)
+    outcomes[n] = conflictOf(ek)
+  elseif redis.call('ZCOUNT', readings, at, at) > 0 then
+    counts.duplicates = counts.duplicates + 1
     if monitored then broken[ek] = true end
-    results[n] = { 'duplicate' }
+    outcomes[n] = 'd'
   else
     local stored = true
     if monitored then
-      local current = redis.call('HMGET', monitorKey, 'version', 'state')
+      local current = redis.call('HMGET', monitorKey, 'version', 'horizon')
       local version = tonumber(current[1] or '0')
       if version ~= tonumber(expected) then
         broken[ek] = true
         stored = false
-        results[n] = { 'conflict', tostring(version), current[2] or '' }
+        outcomes[n] = conflictOf(ek)
       else
-        setMonitor(ctx, ek, version, stateJson, nextCheckAt)
+        local storedState = false
+        if current[2] ~= 'zset' and version > 0 then storedState = redis.call('HGET', monitorKey, 'state') end
+        setMonitor(ctx, ek, version, stateJson, nextCheckAt, horizon, current[2], storedState)
         setCheckpoints(ctx, ek, version, firstCheckpoint, tonumber(checkpointCount))
       end
     end
@@ -196,18 +256,18 @@ for n = 1, tonumber(ARGV[10]) do
       redis.call('ZREMRANGEBYSCORE', readings, '-inf', '(' .. string.format('%.0f', newest - maxAge))
       redis.call('ZREMRANGEBYSCORE', base .. 'checkpoints:' .. ek, '-inf',
         '(' .. string.format('%.0f', newest - maxAge - ${CHECKPOINT_INTERVAL_MS}))
-      redis.call('HINCRBY', KEYS[1], 'accepted', 1)
-      local late = '0'
+      counts.accepted = counts.accepted + 1
+      local late = 's'
       if liveAt and tonumber(liveAt) > tonumber(at) then
-        late = '1'
-        redis.call('HINCRBY', KEYS[1], 'late', 1)
+        late = 'l'
+        counts.late = counts.late + 1
       elseif not liveAt or tonumber(liveAt) < tonumber(at) then
         redis.call('HSET', liveKey, 'at', at, 'state', liveJson)
         redis.call('ZADD', base .. 'live-index', receivedAt, ek)
         redis.call('PUBLISH', liveChannel, liveJson)
       end
       if registered == '0' then
-        redis.call('HINCRBY', KEYS[1], 'unregistered', 1)
+        counts.unregistered = counts.unregistered + 1
         redis.call('ZADD', base .. 'unregistered', receivedAt, ek)
         redis.call('HINCRBY', base .. 'unregistered-readings', ek, 1)
         redis.call('HSETNX', base .. 'unregistered-first-seen', ek, receivedAt)
@@ -216,29 +276,44 @@ for n = 1, tonumber(ARGV[10]) do
         redis.call('XADD', base .. 'outbox', '*', 'k', 'r', 'e', ek, 'r', readingJson)
       end
       if monitored then applyAlertEvents(ctx, entityType, code, ek, firstEvent, tonumber(eventCount), now) end
-      results[n] = { 'stored', late }
+      outcomes[n] = late
     end
   end
 end
-return results
+for field, count in pairs(counts) do
+  if count > 0 then redis.call('HINCRBY', KEYS[1], field, count) end
+end
+table.insert(conflicts, 1, table.concat(outcomes))
+return conflicts
 `;
 
 /**
  * KEYS[1]: the partition's stats hash.
  * ARGV: base, partition, alertChannel, outbox, streamMaxAgeMs, streamMaxLength, entityKey, entityType, code,
- *       expectedVersion, stateJson, nextCheckAt, eventCount, events.
- * Returns {'conflict', version, stateJson} | {'stored'}.
+ *       expectedVersion, stateJson (without its horizon), nextCheckAt, eventCount, horizonReplace,
+ *       horizonRemovedCount, horizonAddedCount, events, horizon readings removed, horizon readings added.
+ * Returns {'conflict', version, stateJson, horizonField, horizonMembers} | {'stored'}.
  */
 export const commitTickLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[3], outbox = ARGV[4],
   streamMaxAge = ARGV[5], streamMaxLen = ARGV[6] }
 local ek = ARGV[7]
-local current = redis.call('HMGET', ctx.base .. 'monitor:' .. ek, 'version', 'state')
+local current = redis.call('HMGET', ctx.base .. 'monitor:' .. ek, 'version', 'state', 'horizon')
 local version = tonumber(current[1] or '0')
-if version ~= tonumber(ARGV[10]) then return { 'conflict', tostring(version), current[2] or '' } end
-setMonitor(ctx, ek, version, ARGV[11], ARGV[12])
-applyAlertEvents(ctx, ARGV[8], ARGV[9], ek, 14, tonumber(ARGV[13]), nowMs())
+if version ~= tonumber(ARGV[10]) then return conflict(ctx, ek) end
+local eventCount = tonumber(ARGV[13])
+local horizon = { replace = ARGV[14], removed = tonumber(ARGV[15]), added = tonumber(ARGV[16]) }
+horizon.firstRemoved = 17 + eventCount * ${argsPerAlertEvent}
+horizon.firstAdded = horizon.firstRemoved + horizon.removed
+setMonitor(ctx, ek, version, ARGV[11], ARGV[12], horizon, current[3], current[2])
+applyAlertEvents(ctx, ARGV[8], ARGV[9], ek, 17, eventCount, nowMs())
 return { 'stored' }
+`;
+
+/** KEYS[1]: the entity's monitor hash (its partition's slot). ARGV: base, entityKey. Returns the record as a conflict does. */
+export const readMonitorLua = `${applyAlertEvent}
+local r = monitorRecord({ base = ARGV[1] }, ARGV[2])
+return r
 `;
 
 /**
