@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { refrigeratedProfile } from '@bst/coldchain/fixtures';
-import { services, startRedisCluster, uniqueName } from '@bst/testing';
+import { type MosquittoBroker, services, startMosquitto, startRedisCluster, uniqueName } from '@bst/testing';
 import {
   type BridgeOptions,
   createRedisTwinStore,
@@ -17,7 +17,6 @@ import {
   startBridge,
 } from '@bst/twin';
 import mqtt from 'mqtt';
-import { type MosquittoBroker, startMosquitto } from './support/startMosquitto.ts';
 
 const run = promisify(execFile);
 const env = process.env;
@@ -214,7 +213,8 @@ async function commitLatency(broker: MosquittoBroker, delivery: Delivery): Promi
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
-const broker = await startMosquitto();
+// No persistence, unbounded queues: the system broker's `max_queued_messages 1000` drops a slow subscriber's QoS 1.
+const broker = await startMosquitto({ settings: 'unbounded' });
 const cluster = await startRedisCluster();
 const dir = await writeStream();
 const runs = { mosquittoSub: [] as number[], rawMqttJs: [] as number[], bridge: [] as number[] };

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { signToken } from '@bst/gateway';
 import type { Role } from '@bst/identity';
-import { createRedisTestPrefix, createTestDatabase, type SpawnedService, services, spawnService } from '@bst/testing';
+import { type ServedProcess, startStack } from '@bst/testing';
 
 export interface ProductionStack {
-  core: SpawnedService;
-  twin: SpawnedService;
-  gateway: SpawnedService;
+  core: ServedProcess;
+  twin: ServedProcess;
+  gateway: ServedProcess;
   /** The shared secret the services were started with (what an attacker would not have). */
   secret: string;
   /** The gateway's token key: the tests sign tokens an issuer might wrongly issue (no exp, no role). */
@@ -18,65 +17,28 @@ export interface ProductionStack {
 
 /**
  * Core, twin and gateway as the real processes `npm run start:*` runs, in production mode (NODE_ENV=production, real
- * secrets, no dev mode) on the real Postgres and Redis: what the review attacked.
+ * secrets, no dev mode) on the real Postgres and Redis: what the review attacked. The stack fixture starts them.
  */
 export async function startProductionStack(label: string): Promise<ProductionStack> {
-  const database = await createTestDatabase(label);
-  const redis = createRedisTestPrefix(label);
-  const secret = randomBytes(24).toString('base64url');
-  const jwtSecret = randomBytes(24).toString('base64url');
-  const production = { NODE_ENV: 'production', GATEWAY_SHARED_SECRET: secret, HOST: '127.0.0.1', PORT: '0' };
-  const started: SpawnedService[] = [];
-  try {
-    const core = await spawnService(
-      'subgraphs/core/src/main.ts',
-      { ...production, DATABASE_URL: database.url, SEED_DEMO: '1' },
-      /core subgraph ready at (\S+)/,
-    );
-    started.push(core);
-    const twin = await spawnService(
-      'subgraphs/twin/src/subgraph/main.ts',
-      { ...production, REDIS_URL: services.redisUrl, TWIN_STORE_PREFIX: redis.prefix, CORE_GRAPH_URL: core.url },
-      /"url":"([^"]+)"/,
-    );
-    started.push(twin);
-    const gateway = await spawnService(
-      'apps/gateway/src/main.ts',
-      {
-        ...production,
-        JWT_SECRET: jwtSecret,
-        SUPERGRAPH_WATCH: 'false',
-        SUBGRAPH_CORE_URL: core.url,
-        SUBGRAPH_TWIN_URL: twin.url,
-        REDIS_URL: services.redisUrl,
-        GATEWAY_REDIS_PREFIX: `${redis.prefix}:gateway`,
-        // The attacks below are each refused on their own merits, not by the rate (which has its own tests).
-        RATE_LIMIT_PER_MINUTE: '1000000',
-      },
-      /gateway ready at (\S+)/,
-    );
-    started.push(gateway);
-    return {
-      core,
-      twin,
-      gateway,
-      secret,
-      jwtSecret,
-      twinStorePrefix: redis.prefix,
-      token: (roles, subject, options = {}) =>
-        signToken(jwtSecret, { subject, roles: roles as Role[] }, options.expiresIn ?? '10m'),
-      async stop() {
-        for (const service of started.reverse()) await service.stop();
-        await redis.cleanup();
-        await database.drop();
-      },
-    };
-  } catch (error) {
-    for (const service of started.reverse()) await service.stop();
-    await redis.cleanup();
-    await database.drop();
-    throw error;
-  }
+  const stack = await startStack({
+    label,
+    seed: true,
+    bridge: false,
+    archive: false,
+    // The attacks below are each refused on their own merits, not by the rate (which has its own tests).
+    env: { gateway: { RATE_LIMIT_PER_MINUTE: '1000000' } },
+  });
+  return {
+    core: stack.core,
+    twin: stack.twin,
+    gateway: stack.gateway,
+    secret: stack.secret,
+    jwtSecret: stack.jwtSecret,
+    twinStorePrefix: stack.redis.prefix,
+    token: (roles, subject, options = {}) =>
+      signToken(stack.jwtSecret, { subject, roles: roles as Role[] }, options.expiresIn ?? '10m'),
+    stop: () => stack.stop(),
+  };
 }
 
 /** One legitimate request down each path the attacks take, so that first-use compilation is not what is measured. */
