@@ -1,7 +1,7 @@
 // The soak's publisher, its own process so the soak's clients never slow it: QoS 1 readings at a steady rate, and a
 // record of exactly the readings the broker acknowledged (PUBACK), one `box k` line each. Stops on the message
 // "stop": publishes no more, waits for the acknowledgements still due, flushes, reports and exits.
-import { createWriteStream } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { boxCode, type ReadingSchedule, readingAt } from './readingSchedule.ts';
 
@@ -11,6 +11,12 @@ export interface PublisherSettings {
   schedule: ReadingSchedule;
   /** Where the acknowledged readings go. */
   ackedFile: string;
+  /**
+   * Readings a device may hold unacknowledged, fleet-wide: past it, a due reading is dropped at the device and counted
+   * (`droppedAtDevice`), as a sensor with a full buffer drops it. Keeps a broker that stops acknowledging visible in the
+   * figures instead of growing the publisher without bound.
+   */
+  maxPending?: number;
 }
 
 export interface PublisherReport {
@@ -19,6 +25,8 @@ export interface PublisherReport {
   /** Readings the broker never acknowledged within the wait at the end (not counted as published). */
   unacknowledged: number;
   failed: number;
+  /** Due readings never published because `maxPending` were already waiting for the broker. */
+  droppedAtDevice: number;
   /** Published per second over the run (the rate kept). */
   publishedPerSec: number;
   final: boolean;
@@ -27,7 +35,14 @@ export interface PublisherReport {
 // The soak hands the settings over in the environment of this process.
 const publisherEnv = process.env;
 const settings = JSON.parse(publisherEnv.SOAK_PUBLISHER ?? '{}') as PublisherSettings;
-const out = createWriteStream(settings.ackedFile);
+// Written in batches with appendFileSync: what is recorded is on disk even if this process is killed.
+let acked: string[] = [];
+const flush = () => {
+  if (acked.length === 0) return;
+  appendFileSync(settings.ackedFile, acked.join(''));
+  acked = [];
+};
+const maxPending = settings.maxPending ?? 50_000;
 // MQTT 3.1.1 as the original's devices; keep reconnecting through a broker restart.
 const client = mqtt.connect(settings.mqttUrl, {
   clientId: `soak-publisher-${process.pid}`,
@@ -41,12 +56,14 @@ let published = 0;
 let acknowledged = 0;
 let failed = 0;
 let pending = 0;
+let droppedAtDevice = 0;
+let due = 0;
 let stopping = false;
 const startedAt = performance.now();
 let stoppedAt: number | null = null;
 
-function publishNext() {
-  const n = published++;
+function publishNext(n: number) {
+  published++;
   const reading = readingAt(settings.schedule, n);
   pending++;
   client
@@ -58,7 +75,7 @@ function publishNext() {
     .then(
       () => {
         acknowledged++;
-        out.write(`${reading.box} ${reading.k}\n`);
+        acked.push(`${reading.box} ${reading.k}\n`);
       },
       () => {
         failed++;
@@ -74,14 +91,19 @@ const report = (final: boolean): PublisherReport => ({
   acknowledged,
   unacknowledged: pending,
   failed,
+  droppedAtDevice,
   publishedPerSec: Math.round(published / (((stoppedAt ?? performance.now()) - startedAt) / 1000)),
   final,
 });
 
 // Every 10 ms, whatever is due by now: the rate holds even when a tick comes late.
 const tick = setInterval(() => {
-  const due = Math.floor(((performance.now() - startedAt) / 1000) * settings.schedule.perSecond);
-  while (published < due) publishNext();
+  const now = Math.floor(((performance.now() - startedAt) / 1000) * settings.schedule.perSecond);
+  for (; due < now; due++) {
+    if (pending >= maxPending) droppedAtDevice++;
+    else publishNext(due);
+  }
+  flush();
 }, 10);
 const progress = setInterval(() => process.send?.(report(false)), 5000);
 
@@ -92,8 +114,11 @@ process.on('message', async (message) => {
   clearInterval(tick);
   clearInterval(progress);
   const deadline = Date.now() + 60_000;
-  while (pending > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  await new Promise<void>((resolve) => out.end(resolve));
+  while (pending > 0 && Date.now() < deadline) {
+    flush();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  flush();
   process.send?.(report(true));
   client.end(true);
   process.disconnect?.();

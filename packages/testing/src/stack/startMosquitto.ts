@@ -11,6 +11,8 @@ export interface MosquittoBroker {
   port: number;
   url: string;
   process: ServiceProcess;
+  /** Its data directory (removed by `stop()`). */
+  dir: string;
   /** Stops the broker and deletes its directory (persistence file and all). */
   stop(): Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     host: '127.0.0.1',
     port,
     url: `mqtt://127.0.0.1:${port}`,
+    dir,
     process,
     async stop() {
       await process.stop();

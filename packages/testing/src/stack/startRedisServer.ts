@@ -9,6 +9,8 @@ export interface RedisServer {
   url: string;
   port: number;
   process: ServiceProcess;
+  /** Its data directory (removed by `stop()`). */
+  dir: string;
   /** Stops the server and deletes its data directory (AOF and all). */
   stop(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function startRedisServer(options: { logFile?: string } = {}): Prom
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    dir,
     process,
     async stop() {
       await process.stop();
