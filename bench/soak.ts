@@ -274,7 +274,7 @@ async function soak(stack: Stack): Promise<number> {
     Number((await sql`select count(*)::bigint as n from twin.readings where entity like 'container:SOAK-%'`)[0]?.n);
   let archived = await archivedCount();
   let lastProgressAt = Date.now();
-  const drainDeadline = Date.now() + 10 * 60_000;
+  const drainDeadline = Date.now() + 5 * 60_000;
   while (archived < acknowledgedDistinct && Date.now() - lastProgressAt < 60_000 && Date.now() < drainDeadline) {
     await pause(2000);
     const now = await archivedCount();
