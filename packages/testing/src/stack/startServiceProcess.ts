@@ -34,6 +34,23 @@ export interface ServiceProcess {
 
 const keepOutput = 256 * 1024;
 
+// Every child still running: a test runner that exits (a hook timed out, a run was interrupted) takes them along
+// instead of leaving services behind on their ports.
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const running of live) running.kill('SIGKILL');
+  });
+  // Ended by a signal, the runner exits as it would have (128 + the signal's number), after the hook above.
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+}
+
 /** A real child process that can be killed and brought back on the same port, as an orchestrator would. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   let child: ChildProcess;
@@ -51,6 +68,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    track(child);
     child.stdout?.on('data', append);
     child.stderr?.on('data', append);
     const current = child;
