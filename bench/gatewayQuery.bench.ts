@@ -9,7 +9,7 @@ import { repositoryRoot, type SpawnedService, spawnService } from '@bst/testing'
 import { loadAtConcurrency } from './support/loadAtConcurrency.ts';
 import { processCpuMs } from './support/processCpu.ts';
 import { percentile, round } from './support/startAlertStack.ts';
-import { benchIdentity, benchJwtSecret, benchSharedSecret, startQueryStack } from './support/startQueryStack.ts';
+import { benchIdentity, benchJwtSecret, startQueryStack } from './support/startQueryStack.ts';
 
 const env = process.env;
 const rounds = Number(env.GATEWAY_BENCH_ROUNDS ?? 5);
@@ -73,7 +73,7 @@ try {
       PORT: '0',
       HOST: '127.0.0.1',
       JWT_SECRET: benchJwtSecret,
-      GATEWAY_SHARED_SECRET: benchSharedSecret,
+      GATEWAY_SHARED_SECRET: stack.sharedSecret,
       SUPERGRAPH_PATH: stack.supergraphPath,
       SUPERGRAPH_WATCH: 'false',
       // Auth, limits and metrics as in production; the rate limit counts every request but never refuses one here.

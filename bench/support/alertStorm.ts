@@ -26,14 +26,8 @@ export async function stormContainers(stack: AlertStack, count: number, prefix =
       input: { code, kind: 'BOX', label: `Storm box ${code}`, storageProfileId: createStorageProfile.id },
     });
   }
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    await stack.bridge.catalog.refresh();
-    const view = stack.bridge.catalog.current();
-    if (codes.every((code) => view.profileOf({ entityType: 'CONTAINER', code }))) return codes;
-    if (Date.now() > deadline) throw new Error('the bridge never learned the storm containers');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await stack.bridgeKnows(codes);
+  return codes;
 }
 
 /**

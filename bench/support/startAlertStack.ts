@@ -1,25 +1,13 @@
-// The whole alert path on this machine's real services, for the subscription benchmarks: Postgres (core), Redis
-// (twin store), Mosquitto (bridge), and the gateway in its own process so its memory and CPU are its own.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startCoreSubgraph } from '@bst/core';
+// The alert benchmarks' view of the stack (`startStack` of @bst/testing: core, twin, bridge and gateway as real
+// processes on this machine's Postgres, Redis and Mosquitto): an admin client, a device, the store's stream to
+// compare against, and the gateway's own memory figures.
 import { signToken } from '@bst/gateway';
 import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
-import {
-  connectMqttDevice,
-  createRedisTestPrefix,
-  createTestDatabase,
-  services,
-  uniqueName,
-  uniqueTopicPrefix,
-} from '@bst/testing';
-import { coreCatalogSource, createRedisTwinStore, startBridge, startTwinSubgraph } from '@bst/twin';
+import { connectMqttDevice, startStack } from '@bst/testing';
+import { createRedisTwinStore } from '@bst/twin';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const jwtSecret = 'bench-jwt-secret';
-const secret = 'bench-gateway-shared-secret';
 export const minute = 60_000;
+const catalogPollMs = 200;
 
 export const alertSubscription = `subscription Alerts($filter: AlertFilter) {
   alertEvents(filter: $filter) { transition alert { id container { code site { name } } } }
@@ -29,76 +17,46 @@ export const twinOnlySubscription = `subscription Alerts($filter: AlertFilter) {
   alertEvents(filter: $filter) { transition alert { id container { code } } }
 }`;
 
-// BENCH_GATEWAY_MAIN runs another build of the gateway (e.g. a copy of an earlier commit) for an A/B comparison.
-const benchEnv = process.env;
-const gatewayMain = benchEnv.BENCH_GATEWAY_MAIN ?? join(root, 'apps/gateway/src/main.ts');
-
-function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', gatewayMain], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /gateway ready at (\S+)/.exec(out)?.[1];
-      if (url) resolve({ url, child });
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${out}`)));
-  });
-}
-
 export interface AlertStackOptions {
   /** More settings for the gateway process (its subscription limits, say). */
   gatewayEnv?: Record<string, string>;
 }
 
+// Bench settings are read here, not by turbo tasks.
+const benchEnv = process.env;
+
 export async function startAlertStack(label: string, options: AlertStackOptions = {}) {
-  const database = await createTestDatabase(label);
-  const core = await startCoreSubgraph({ databaseUrl: database.url, gatewaySecret: secret, seed: true });
-  const catalogSource = coreCatalogSource({ url: core.url, secret });
-  const redis = createRedisTestPrefix(label);
-  const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
-  const twin = await startTwinSubgraph({ store, gatewaySecret: secret, catalogSource });
-  const topicPrefix = uniqueTopicPrefix(label);
-  const bridge = await startBridge({
-    mqttUrl: services.mqttUrl,
-    store,
-    catalogSource,
-    topicPrefix,
-    clientId: uniqueName('bench-bridge'),
-    catalogPollMs: 1000,
-    schedulerIntervalMs: 1000,
+  const stack = await startStack({
+    label,
+    seed: true,
+    archive: false,
+    // BENCH_GATEWAY_MAIN runs another build of the gateway (e.g. a copy of an earlier commit) for an A/B comparison.
+    ...(benchEnv.BENCH_GATEWAY_MAIN ? { gatewayMain: benchEnv.BENCH_GATEWAY_MAIN } : {}),
+    env: {
+      bridge: { CATALOG_POLL_MS: String(catalogPollMs) },
+      gateway: {
+        // The benchmarks measure event delivery, not admission: 1,000 clients of one subject must all get in.
+        RATE_LIMIT_PER_MINUTE: '0',
+        MAX_SOCKETS_PER_IDENTITY: '100000',
+        MAX_SUBSCRIPTIONS_PER_IDENTITY: '100000',
+        ...options.gatewayEnv,
+      },
+    },
   });
-  const gateway = await startGatewayProcess({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_SECRET: jwtSecret,
-    GATEWAY_SHARED_SECRET: secret,
-    SUPERGRAPH_PATH: join(root, 'schema/supergraph.graphql'),
-    SUPERGRAPH_WATCH: 'false',
-    SUBGRAPH_CORE_URL: core.url,
-    SUBGRAPH_TWIN_URL: twin.url,
-    // The benchmarks measure event delivery, not admission: 1,000 clients of one subject must all get in.
-    RATE_LIMIT_PER_MINUTE: '0',
-    MAX_SOCKETS_PER_IDENTITY: '100000',
-    MAX_SUBSCRIPTIONS_PER_IDENTITY: '100000',
-    ...options.gatewayEnv,
-  });
-  const device = await connectMqttDevice();
-  const token = await signToken(jwtSecret, { subject: 'bench', roles: ['viewer'] }, '1h');
-  const adminToken = await signToken(jwtSecret, { subject: 'bench-admin', roles: ['admin'] }, '1h');
+  const store = createRedisTwinStore({ redis: stack.redis.url, prefix: stack.redis.prefix });
+  const device = await connectMqttDevice({}, stack.mqtt.url);
+  const token = await signToken(stack.jwtSecret, { subject: 'bench', roles: ['viewer'] }, '1h');
+  const adminToken = await signToken(stack.jwtSecret, { subject: 'bench-admin', roles: ['admin'] }, '1h');
+  const gatewayUrl = stack.gateway.url;
 
   return {
-    gatewayUrl: gateway.url,
-    gatewayPid: gateway.child.pid as number,
+    gatewayUrl,
+    gatewayPid: stack.gateway.pid,
+    /** A client of the stack's twin store (the alert stream the clients' events are compared with). */
     store,
-    bridge,
     /** A query or mutation through the gateway as an admin (creating profiles and containers). */
     async admin<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-      const response = await fetch(gateway.url, {
+      const response = await fetch(gatewayUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
         body: JSON.stringify({ query, variables }),
@@ -107,37 +65,46 @@ export async function startAlertStack(label: string, options: AlertStackOptions 
       if (body.errors?.length || !body.data) throw new Error(`admin request failed: ${JSON.stringify(body.errors)}`);
       return body.data;
     },
+    /**
+     * Resolves once the bridge knows the containers: the catalog cached in the store (written by whoever loaded it
+     * from core) lists them, and the bridge, polling core's catalog version, has had two polls to pick it up.
+     */
+    async bridgeKnows(codes: readonly string[], timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const catalog = await store.cachedCatalog();
+        const known = new Set(catalog?.bindings.map((b) => b.code));
+        if (codes.every((code) => known.has(code))) break;
+        if (Date.now() > deadline) throw new Error('the bridge never learned the containers');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2 * catalogPollMs + 100));
+    },
     /** The gateway's Prometheus text (its counters of slow consumers and resumes). */
-    gatewayMetricsText: async () => (await fetch(new URL('/metrics', gateway.url))).text(),
-    twinUrl: twin.url,
+    gatewayMetricsText: async () => (await fetch(new URL('/metrics', gatewayUrl))).text(),
+    twinUrl: stack.twin.url,
     token,
     twinIdentity: async () => ({
-      [GATEWAY_IDENTITY_HEADER]: await sealIdentity({ subject: 'bench', roles: ['viewer'] }, secret),
+      [GATEWAY_IDENTITY_HEADER]: await sealIdentity({ subject: 'bench', roles: ['viewer'] }, stack.secret),
     }),
     /** Publishes one reading for a container, QoS 1, as a device would. */
     publish(code: string, temperature: number, ts: number) {
       return device.publishAsync(
-        `${topicPrefix}/telemetry/box/${code}`,
+        `${stack.mqtt.topicPrefix}/telemetry/box/${code}`,
         JSON.stringify({ temperature, humidity: 50, ts }),
         { qos: 1 },
       );
     },
     /** The gateway process's resident memory and heap, from its own /metrics. */
     async gatewayMemory() {
-      const text = await (await fetch(new URL('/metrics', gateway.url))).text();
+      const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
       const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
       return { rssBytes: read('process_resident_memory_bytes'), heapBytes: read('nodejs_heap_size_used_bytes') };
     },
     async stop() {
       await device.endAsync();
-      gateway.child.kill('SIGTERM');
-      await new Promise((resolve) => gateway.child.once('exit', resolve));
-      await bridge.stop();
-      await twin.stop();
       await store.close();
-      await core.stop();
-      await database.drop();
-      await redis.cleanup();
+      await stack.stop();
     },
   };
 }

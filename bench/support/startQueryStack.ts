@@ -1,28 +1,18 @@
-// The query path's backing services for the gateway benchmark: Postgres (core, seeded), Redis (twin store, with a
-// history of readings for every container), core and twin each in their own process so that no gateway shares an
-// event loop with them, and a supergraph file naming where they run.
+// The query path's backing services for the gateway benchmark (`startStack` of @bst/testing): core (seeded) and the
+// twin, each in its own process so that no gateway shares an event loop with them, a history of readings for every
+// container fed through the bridge, and a supergraph file naming where they run. The benchmark starts its gateways.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATEWAY_IDENTITY_HEADER, type Identity, sealIdentity } from '@bst/identity';
-import {
-  connectMqttDevice,
-  createRedisTestPrefix,
-  createTestDatabase,
-  repositoryRoot,
-  services,
-  spawnService,
-  uniqueName,
-  uniqueTopicPrefix,
-} from '@bst/testing';
-import { coreCatalogSource, createRedisTwinStore, startBridge } from '@bst/twin';
+import { connectMqttDevice, repositoryRoot, type Stack, startStack } from '@bst/testing';
+import { createRedisTwinStore } from '@bst/twin';
 
-export const benchSharedSecret = 'bench-gateway-shared-secret';
 export const benchJwtSecret = 'bench-jwt-secret';
 /** Who every request of the benchmark is: the gateway verifies it from a token, the baselines send it pre-sealed. */
 export const benchIdentity: Identity = { subject: 'bench-dashboard', roles: ['viewer'] };
 // The baselines send one identity sealed at start for the whole run, so the subgraphs accept one that old.
-const identityMaxAgeSeconds = 3600;
+const identityMaxAgeSeconds = '3600';
 const minute = 60_000;
 
 /** Rewrites each `@join__graph(name: "x", url: "…")` to where that subgraph runs in this benchmark. */
@@ -33,17 +23,9 @@ function supergraphAt(sdl: string, urls: Record<string, string>): string {
 }
 
 /** Two hours of readings a minute apart for each container, one batch message each, as a logger uploads them. */
-async function seedReadings(codes: string[], store: ReturnType<typeof createRedisTwinStore>, coreUrl: string) {
-  const topicPrefix = uniqueTopicPrefix('bench_query');
-  const bridge = await startBridge({
-    mqttUrl: services.mqttUrl,
-    store,
-    catalogSource: coreCatalogSource({ url: coreUrl, secret: benchSharedSecret }),
-    topicPrefix,
-    clientId: uniqueName('bench-query-bridge'),
-    schedulerIntervalMs: false,
-  });
-  const device = await connectMqttDevice();
+async function seedReadings(codes: string[], stack: Stack) {
+  const store = createRedisTwinStore({ redis: stack.redis.url, prefix: stack.redis.prefix });
+  const device = await connectMqttDevice({}, stack.mqtt.url);
   const perContainer = 120;
   const start = Date.now() - perContainer * minute;
   try {
@@ -55,7 +37,7 @@ async function seedReadings(codes: string[], store: ReturnType<typeof createRedi
         ts: start + k * minute,
         geolocation: '52.52,13.405',
       }));
-      await device.publishAsync(`${topicPrefix}/telemetry/box/${code}`, JSON.stringify(batch), { qos: 1 });
+      await device.publishAsync(`${stack.mqtt.topicPrefix}/telemetry/box/${code}`, JSON.stringify(batch), { qos: 1 });
     }
     const expected = codes.length * perContainer;
     const deadline = Date.now() + 60_000;
@@ -65,51 +47,38 @@ async function seedReadings(codes: string[], store: ReturnType<typeof createRedi
     }
   } finally {
     await device.endAsync();
-    await bridge.stop();
+    await store.close();
   }
 }
 
 export async function startQueryStack() {
-  const database = await createTestDatabase('bench_gateway_query');
-  const redis = createRedisTestPrefix('bench_gateway_query');
-  const trust = {
-    GATEWAY_SHARED_SECRET: benchSharedSecret,
-    GATEWAY_IDENTITY_MAX_AGE_SECONDS: String(identityMaxAgeSeconds),
-    HOST: '127.0.0.1',
-    PORT: '0',
-  };
-  const core = await spawnService(
-    'subgraphs/core/src/main.ts',
-    { ...trust, DATABASE_URL: database.url, SEED_DEMO: '1' },
-    /core subgraph ready at (\S+)/,
-  );
-  const twin = await spawnService(
-    'subgraphs/twin/src/subgraph/main.ts',
-    { ...trust, REDIS_URL: redis.url, TWIN_STORE_PREFIX: redis.prefix, CORE_GRAPH_URL: core.url },
-    /"url":"([^"]+)"/,
-  ).catch(async (error: unknown) => {
-    await core.stop();
-    throw error;
+  const trust = { GATEWAY_IDENTITY_MAX_AGE_SECONDS: identityMaxAgeSeconds };
+  const stack = await startStack({
+    label: 'bench_gateway_query',
+    seed: true,
+    archive: false,
+    gateways: 0,
+    env: { core: trust, twin: trust },
   });
-  const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-query-'));
   const stop = async () => {
-    await store.close();
-    await Promise.all([core.stop(), twin.stop()]);
-    await database.drop();
-    await redis.cleanup();
+    await stack.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const sealedIdentity = await sealIdentity(benchIdentity, benchSharedSecret);
-    const codes = await containerCodes(core.url, sealedIdentity);
-    await seedReadings(codes, store, core.url);
+    const sealedIdentity = await sealIdentity(benchIdentity, stack.secret);
+    const codes = await containerCodes(stack.core.url, sealedIdentity);
+    // The bridge has done its part once the history is stored: it takes no CPU from the measured gateways.
+    await seedReadings(codes, stack);
+    await stack.bridge?.stop();
     const supergraphPath = join(dir, 'supergraph.graphql');
     const sdl = readFileSync(join(repositoryRoot, 'schema/supergraph.graphql'), 'utf8');
-    writeFileSync(supergraphPath, supergraphAt(sdl, { core: core.url, twin: twin.url }));
+    writeFileSync(supergraphPath, supergraphAt(sdl, { core: stack.core.url, twin: stack.twin.url }));
     return {
       supergraphPath,
       containers: codes.length,
+      /** The secret the subgraphs trust: the benchmark's gateways are started with it. */
+      sharedSecret: stack.secret,
       /** The header the baselines add to every subgraph request: the bench identity, sealed once for the run. */
       identityHeader: { name: GATEWAY_IDENTITY_HEADER, value: sealedIdentity },
       stop,

@@ -7,8 +7,10 @@ describe('clients that go away come back with their cursors and miss nothing (is
   let stack: AlertStack;
   beforeAll(async () => {
     stack = await startAlertStack('e2e_resume');
-  });
-  afterAll(() => stack?.stop());
+
+    // Core, twin, bridge and gateway start as processes: a busy machine takes a minute or more.
+  }, 180_000);
+  afterAll(() => stack?.stop(), 60_000);
 
   it('a graphql-ws and an SSE client away during 200 transitions get exactly the 200, in order, then live ones', async () => {
     const outcome = await resumeAfterDisconnect(stack, { transitions: 200, disconnectMs: 1000 });

@@ -8,8 +8,10 @@ describe('stalled clients are dropped, healthy ones get everything, the gatewayâ
   let stack: AlertStack;
   beforeAll(async () => {
     stack = await startAlertStack('e2e_stalled', { gatewayEnv: { SUBSCRIPTION_CLIENT_BUFFER_EVENTS: '100' } });
-  });
-  afterAll(() => stack?.stop());
+
+    // Core, twin, bridge and gateway start as processes: a busy machine takes a minute or more.
+  }, 180_000);
+  afterAll(() => stack?.stop(), 60_000);
 
   it('10 stalled clients (5 WS, 5 SSE) beside 2 healthy ones under a steady storm of alert events', async () => {
     const outcome = await stalledClients(stack, {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { SpawnedService } from '@bst/testing';
+import type { ServedProcess } from '@bst/testing';
 
 // Runs in its own process: an attack driven from the test's own event loop must not delay what measures the services.
 // stdin: the first line starts the attack phase (what came before is the idle phase), the second ends the watch.
@@ -53,7 +53,7 @@ export interface HealthReport {
 
 /** Polls every service's /health from a separate process, idle for a moment and then while `attack` runs. */
 export async function whileWatchingHealth<T>(
-  services: SpawnedService[],
+  services: ServedProcess[],
   attack: () => Promise<T>,
 ): Promise<{ result: T; health: HealthReport }> {
   const urls = services.map((service) => new URL('/health', service.url).toString());

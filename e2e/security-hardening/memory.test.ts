@@ -1,4 +1,4 @@
-import type { SpawnedService } from '@bst/testing';
+import type { ServedProcess } from '@bst/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bypasses, type Outcome, openSocket, subscriptionError } from './attacks.ts';
 import { type ProductionStack, startProductionStack, warmUp } from './productionStack.ts';
@@ -20,7 +20,7 @@ describe('memory under attack: 100 attempts of each bypass', () => {
   }, 120_000);
   afterAll(() => stack?.stop(), 60_000);
 
-  async function idle(service: SpawnedService): Promise<number> {
+  async function idle(service: ServedProcess): Promise<number> {
     const readings: number[] = [];
     for (let i = 0; i < 5; i++) {
       readings.push(service.rssBytes());

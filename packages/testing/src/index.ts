@@ -3,9 +3,20 @@ export { connectMqttDevice, uniqueTopicPrefix } from './mqttDevice.ts';
 export { createRedisTestPrefix, type RedisTestPrefix, type RedisTestTarget } from './redisPrefix.ts';
 export { services } from './services.ts';
 export { repositoryRoot, runUntilExit, type SpawnedService, spawnService } from './spawnService.ts';
+export { acceptsConnections, answersOk, freePort } from './stack/freePort.ts';
+export { processRssBytes } from './stack/processRss.ts';
+export { type MosquittoBroker, type MosquittoOptions, startMosquitto } from './stack/startMosquitto.ts';
+export { type RedisServer, startRedisServer } from './stack/startRedisServer.ts';
+export { type ServiceProcess, type ServiceProcessOptions, startServiceProcess } from './stack/startServiceProcess.ts';
+export {
+  type ServedProcess,
+  type Stack,
+  type StackOptions,
+  type StackServiceName,
+  startStack,
+} from './stack/startStack.ts';
 export { type PostgresServer, startPostgresServer } from './startPostgresServer.ts';
 export { type RedisClusterFixture, type RedisClusterNode, startRedisCluster } from './startRedisCluster.ts';
-export { type RedisServer, startRedisServer } from './startRedisServer.ts';
 export {
   postToSubgraph,
   type RunningSubgraph,

@@ -7,7 +7,10 @@ export function uniqueTopicPrefix(label: string): string {
   return uniqueName(label);
 }
 
-/** An MQTT client acting as a device (or a plain subscriber) on the real broker; `endAsync()` when done. */
-export async function connectMqttDevice(options: mqtt.IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(services.mqttUrl, { clientId: uniqueName('device'), reconnectPeriod: 0, ...options });
+/** An MQTT client acting as a device (or a plain subscriber) on the real broker (or the one at `url`); `endAsync()` when done. */
+export async function connectMqttDevice(
+  options: mqtt.IClientOptions = {},
+  url: string = services.mqttUrl,
+): Promise<MqttClient> {
+  return mqtt.connectAsync(url, { clientId: uniqueName('device'), reconnectPeriod: 0, ...options });
 }

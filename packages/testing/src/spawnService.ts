@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processRssBytes } from './stack/processRss.ts';
 
 /** The repository root: services run from there, as `npm run start:*` runs them. */
 export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -59,10 +59,7 @@ export async function spawnService(
     pid,
     url,
     output: () => output,
-    rssBytes() {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN) * 1024;
-    },
+    rssBytes: () => processRssBytes(pid),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);

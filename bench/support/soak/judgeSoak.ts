@@ -1,0 +1,95 @@
+// The soak's three checks, pure: readings the broker acknowledged against the archive, an alert client's events
+// against the alert stream, and each service's memory in the first window after warm-up against the last one.
+
+/** Acknowledged readings (box → k's) that the archive (box → k's) does not hold; duplicates count once. */
+export function missingReadings(acknowledged: Map<number, Set<number>>, archived: Map<number, Set<number>>) {
+  let acknowledgedDistinct = 0;
+  let missing = 0;
+  const examples: string[] = [];
+  for (const [box, ks] of acknowledged) {
+    acknowledgedDistinct += ks.size;
+    const stored = archived.get(box) ?? new Set<number>();
+    for (const k of ks) {
+      if (stored.has(k)) continue;
+      missing++;
+      if (examples.length < 5) examples.push(`${box}:${k}`);
+    }
+  }
+  return { acknowledgedDistinct, missing, examples };
+}
+
+/**
+ * What a resuming client got against the stream: lost, duplicated, unknown to the stream, and whether each alert's
+ * transitions came in the stream's order (partitions interleave differently live and replayed; one alert lives in one).
+ */
+export function compareAlertEvents(
+  received: readonly { key: string; alertId: string }[],
+  stream: readonly { key: string; alertId: string }[],
+) {
+  const seen = new Set<string>();
+  const once: { key: string; alertId: string }[] = [];
+  for (const event of received) {
+    if (seen.has(event.key)) continue;
+    seen.add(event.key);
+    once.push(event);
+  }
+  const inStream = new Set(stream.map((e) => e.key));
+  const lost = stream.filter((e) => !seen.has(e.key));
+  const unknown = once.filter((e) => !inStream.has(e.key));
+  const byAlert = (events: readonly { key: string; alertId: string }[]) => {
+    const map = new Map<string, string[]>();
+    for (const e of events) map.set(e.alertId, [...(map.get(e.alertId) ?? []), e.key]);
+    return map;
+  };
+  const streamByAlert = byAlert(stream);
+  const receivedByAlert = byAlert(once);
+  const outOfOrderAlerts = [...streamByAlert].filter(
+    ([alertId, keys]) => (receivedByAlert.get(alertId) ?? []).join('\n') !== keys.join('\n'),
+  ).length;
+  return {
+    received: received.length,
+    stream: stream.length,
+    lost: lost.length,
+    duplicates: received.length - once.length,
+    unknown: unknown.length,
+    inOrder: outOfOrderAlerts === 0 && unknown.length === 0,
+    outOfOrderAlerts,
+    examples: { lost: lost.slice(0, 3).map((e) => e.key), unknown: unknown.slice(0, 3).map((e) => e.key) },
+  };
+}
+
+export interface MemorySample {
+  service: string;
+  atMs: number;
+  rssBytes: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor(sorted.length / 2)] as number);
+};
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+
+/** Per service: median RSS in [first.from, first.to) and in [last.from, last.to), their ratio, flat within ±tolerance. */
+export function memoryFlat(
+  samples: readonly MemorySample[],
+  first: { from: number; to: number },
+  last: { from: number; to: number },
+  tolerance = 0.15,
+) {
+  const services = [...new Set(samples.map((s) => s.service))];
+  return services.map((service) => {
+    const mine = samples.filter((s) => s.service === service && Number.isFinite(s.rssBytes));
+    const firstMedian = median(mine.filter((s) => s.atMs >= first.from && s.atMs < first.to).map((s) => s.rssBytes));
+    const lastMedian = median(mine.filter((s) => s.atMs >= last.from && s.atMs < last.to).map((s) => s.rssBytes));
+    const ratio = lastMedian / firstMedian;
+    return {
+      service,
+      firstMb: mb(firstMedian),
+      lastMb: mb(lastMedian),
+      maxMb: mb(Math.max(...mine.map((s) => s.rssBytes))),
+      ratio: Math.round(ratio * 1000) / 1000,
+      flat: Math.abs(ratio - 1) <= tolerance,
+    };
+  });
+}
