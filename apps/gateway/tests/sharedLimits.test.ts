@@ -43,6 +43,15 @@ describe('rate limit and caps shared by gateway instances through Redis', () => 
       sharedSecret: testGatewaySecret,
       ...shared,
     });
+    // A gateway whose Redis did not answer within its start-up wait limits per instance until Redis answers (that has
+    // its own test below): what is tested here begins once both share their limits.
+    await waitFor(
+      async () =>
+        (await metric(platform.gateway, 'bst_gateway_shared_limits_degraded')) === 0 &&
+        (await metric(second, 'bst_gateway_shared_limits_degraded')) === 0,
+      'both gateways to share their limits through Redis',
+      20_000,
+    );
   });
   afterAll(async () => {
     await second?.stop();
