@@ -1,8 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { slowConsumerCloseCode } from '../src/subscriptions/index.ts';
-import { gatewayClient, waitFor, webSocketUrl } from './fixtures/gatewayClient.ts';
+import { gatewayClient, waitFor } from './fixtures/gatewayClient.ts';
+import { stalledWebSocket } from './fixtures/stalledWebSocket.ts';
 import { type ShelfPlatform, startShelfPlatform } from './fixtures/startShelfPlatform.ts';
 
 const padded = 'subscription { shelfEvents { cursor temperatureC padding } }';
@@ -15,26 +15,6 @@ async function metric(platform: ShelfPlatform, name: 'slowConsumers', transport:
 
 const activeSubscriptions = async (platform: ShelfPlatform) =>
   (await platform.gateway.metrics.activeSubscriptions.get()).values.reduce((n, v) => n + v.value, 0);
-
-/** A graphql-ws client that subscribes, then stops reading its socket (the TCP window fills, then the gateway's). */
-async function stalledWebSocket(platform: ShelfPlatform) {
-  const socket = new WebSocket(webSocketUrl(platform.gateway.url), 'graphql-transport-ws');
-  const token = await platform.token('viewer', `stalled-${Math.random()}`);
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
-  );
-  socket.on('error', () => {});
-  await new Promise((resolve) => socket.once('open', resolve));
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
-  await new Promise<void>((resolve) =>
-    socket.on('message', (data) => {
-      if (JSON.parse(String(data)).type !== 'connection_ack') return;
-      socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query: padded } }));
-      resolve();
-    }),
-  );
-  return { socket, closed };
-}
 
 /** An SSE subscription whose response is never read (node's http: pausing it stops reading the socket). */
 async function stalledStream(platform: ShelfPlatform) {
@@ -80,8 +60,10 @@ describe('slow consumers are dropped with a documented code; healthy clients get
     const healthy = gatewayClient(platform.gateway.url, await platform.token('viewer', 'healthy'));
     try {
       const received = healthy.subscribe(padded);
-      const stalled = await stalledWebSocket(platform);
+      const stalled = await stalledWebSocket(platform, padded);
       await waitFor(async () => (await activeSubscriptions(platform)) === 2, 'both subscriptions');
+      // The gateway counts a subscription before its upstream is open: an event published earlier reaches nobody.
+      await waitFor(() => platform.graph.events.subscribers() === 1, 'the shared upstream subscription');
       stalled.socket.pause();
       let published = 0;
       // Far more than the kernel's buffers and the client's 20 events hold.

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { Identity } from '@bst/identity';
 import { dropOversizeMessages } from '@bst/service-kit';
@@ -59,6 +60,10 @@ export interface GraphQLWebSocketOptions {
   sharedLimits: SharedLimits;
   metrics: GatewayMetrics;
   mask: ErrorMask;
+  /**
+   * Ping interval on client sockets. A socket that has not answered a ping by the next one is gone: a slow consumer
+   * (4008, counted) if results were sent to it meanwhile, else a dead peer (terminated).
+   */
   keepAliveMs: number;
   /** How long close() waits for clients to answer the close frame before dropping their connections. */
   closeTimeoutMs?: number;
@@ -104,6 +109,41 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
       () => (wait > maxTimer ? armExpiry(state, close) : close()),
       Math.max(0, Math.min(wait, maxTimer)),
     );
+  };
+  /** The client is behind: all of its socket goes (it reconnects and resumes from its cursors), counted once. */
+  const dropSlowConsumer = (socket: WebSocket) => {
+    if (socket.readyState !== socket.OPEN) return;
+    options.metrics.slowConsumers.inc({ transport: 'ws' });
+    socket.close(slowConsumerCloseCode, slowConsumerMessage);
+    setTimeout(() => socket.terminate(), slowConsumerGraceMs).unref();
+  };
+  /**
+   * Our keep-alive instead of graphql-ws's (which terminates a socket that misses a pong, whatever the reason). A
+   * client that stops reading never answers a ping queued behind its results, and the kernel's socket buffers (MBs)
+   * hold more than a slow alert stream sends within an interval, so its buffer in the hub may never overflow: the
+   * missing pong is what shows it stopped. Results sent since the ping make it a slow consumer, told so with 4008 like
+   * one caught by its buffer; a socket with nothing sent is a dead peer and is cut.
+   */
+  const watchLiveness = (socket: WebSocket, raw: Socket) => {
+    const interval = options.keepAliveMs;
+    if (!(interval > 0) || !Number.isFinite(interval)) return;
+    let answered = true;
+    let writtenAtPing = 0;
+    socket.on('pong', () => {
+      answered = true;
+    });
+    const timer = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (!answered) {
+        if (raw.bytesWritten > writtenAtPing) dropSlowConsumer(socket);
+        else socket.terminate();
+        return;
+      }
+      answered = false;
+      socket.ping();
+      writtenAtPing = raw.bytesWritten;
+    }, interval);
+    socket.once('close', () => clearInterval(timer));
   };
   const releaseAll = (state: ConnectionState) => {
     if (!state.holder) return;
@@ -219,12 +259,7 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
             release();
           },
           // The socket is what is behind, so all of it goes; the client reconnects and resumes from its cursors.
-          onSlowConsumer: () => {
-            if (socket.readyState !== socket.OPEN) return;
-            options.metrics.slowConsumers.inc({ transport: 'ws' });
-            socket.close(slowConsumerCloseCode, slowConsumerMessage);
-            setTimeout(() => socket.terminate(), slowConsumerGraceMs).unref();
-          },
+          onSlowConsumer: () => dropSlowConsumer(socket),
         });
       },
       execute: (args) => {
@@ -236,12 +271,14 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => options.mask(e.toJSON(), e)),
     },
     wss,
-    options.keepAliveMs,
+    // graphql-ws's own keep-alive is off: `watchLiveness` pings, and tells a slow consumer from a dead peer.
+    0,
   );
   dropOversizeMessages(wss);
   // An upgrade on a kept-alive connection can still arrive after close() began.
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, request) => {
     if (closing) socket.close(serviceRestartCloseCode, serviceRestartReason);
+    else watchLiveness(socket, request.socket);
   });
   return {
     async close() {
