@@ -41,7 +41,10 @@ try {
       passed,
     }),
   );
-  if (!passed) process.exitCode = 1;
+  if (!passed) {
+    console.error(`the gateway's log, last 8,000 characters:\n${stack.gatewayOutput().slice(-8000)}`);
+    process.exitCode = 1;
+  }
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

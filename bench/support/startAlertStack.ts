@@ -52,6 +52,8 @@ export async function startAlertStack(label: string, options: AlertStackOptions 
   return {
     gatewayUrl,
     gatewayPid: stack.gateway.pid,
+    /** What the gateway process wrote (its log), to print when a run fails. */
+    gatewayOutput: () => stack.gateway.output(),
     /** A client of the stack's twin store (the alert stream the clients' events are compared with). */
     store,
     /** A query or mutation through the gateway as an admin (creating profiles and containers). */
