@@ -13,37 +13,59 @@ export function isRedisUnavailable(error: unknown): boolean {
   return error instanceof Error && (unavailableNames.has(error.name) || unavailableMessage.test(error.message));
 }
 
-/** How long calls fail at once after a command timed out (a Redis that stopped answering but kept its socket). */
-const timeoutCooldownMs = 1000;
+/** How often a Redis suspected frozen is pinged (one PING at a time) to find out it answers again. */
+const probeEveryMs = 250;
 
 /**
  * The backend with Redis outages made explicit: once the connection has been up, a call while it is down fails at
  * once (no queueing behind a reconnect), and a connection failure surfaces as `ServiceUnavailableError` (the code
- * SERVICE_UNAVAILABLE to GraphQL clients). After a command timed out (Redis paused, a partition: the socket stays
- * up), calls fail at once for a second instead of each waiting out its own timeout; then one may try again. Other
- * errors pass through unchanged.
+ * SERVICE_UNAVAILABLE to GraphQL clients). After a command timed out (Redis frozen, a partition: the socket stays
+ * up until the socket timeout drops it), calls fail at once instead of each waiting out its own timeout, until a PING
+ * is answered again (probed every 250 ms). Other errors pass through unchanged.
  */
 export function failFast(backend: StoreBackend, redis: RedisClient): StoreBackend {
   let connectedOnce = redis.status === 'ready';
-  let timedOutAt = Number.NEGATIVE_INFINITY;
+  let suspect = false;
+  let closed = false;
   if (!connectedOnce) redis.once('ready', () => (connectedOnce = true));
+  const probe = async () => {
+    while (suspect && !closed) {
+      await new Promise((resolve) => setTimeout(resolve, probeEveryMs).unref());
+      if (redis.status !== 'ready') continue;
+      try {
+        await redis.ping();
+        suspect = false;
+      } catch {
+        // Still no answer: keep failing fast.
+      }
+    }
+  };
   const guarded = {} as Record<string, unknown>;
   for (const [name, member] of Object.entries(backend)) {
-    if (typeof member !== 'function' || name === 'close') {
+    if (typeof member !== 'function') {
       guarded[name] = member;
+      continue;
+    }
+    if (name === 'close') {
+      guarded[name] = (...args: unknown[]) => {
+        closed = true;
+        return (member as (...a: unknown[]) => unknown).apply(backend, args);
+      };
       continue;
     }
     guarded[name] = async (...args: unknown[]) => {
       if (connectedOnce && redis.status !== 'ready') {
         throw new ServiceUnavailableError('redis', new Error(`the connection is ${redis.status}`));
       }
-      if (performance.now() - timedOutAt < timeoutCooldownMs) {
-        throw new ServiceUnavailableError('redis', new Error('a command timed out just now'));
-      }
+      if (suspect)
+        throw new ServiceUnavailableError('redis', new Error('a command timed out and Redis has not answered since'));
       try {
         return await (member as (...a: unknown[]) => Promise<unknown>).apply(backend, args);
       } catch (error) {
-        if (error instanceof Error && error.message.includes('Command timed out')) timedOutAt = performance.now();
+        if (error instanceof Error && error.message.includes('Command timed out') && !suspect) {
+          suspect = true;
+          void probe();
+        }
         throw isRedisUnavailable(error) ? new ServiceUnavailableError('redis', error) : error;
       }
     };
