@@ -105,7 +105,7 @@ describe('Redis stopped for a minute', () => {
       archive: true,
     });
     device = await connectMqttDevice();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     // A failed run shows what each service wrote (the end of it).

@@ -15,6 +15,7 @@ export {
   type StackServiceName,
   startStack,
 } from './stack/startStack.ts';
+export { startTcpProxy, type TcpProxy } from './stack/startTcpProxy.ts';
 export { type PostgresServer, startPostgresServer } from './startPostgresServer.ts';
 export { type RedisClusterFixture, type RedisClusterNode, startRedisCluster } from './startRedisCluster.ts';
 export {
