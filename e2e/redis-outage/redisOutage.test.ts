@@ -1,5 +1,15 @@
 import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
-import { connectMqttDevice, type RedisServer, startRedisServer, uniqueTopicPrefix } from '@bst/testing';
+import {
+  connectMqttDevice,
+  graphqlOutcome,
+  type ProbeAnswer,
+  type ProbeOutcome,
+  type RedisServer,
+  readinessOutcome,
+  startRedisServer,
+  timedProbe,
+  uniqueTopicPrefix,
+} from '@bst/testing';
 import { createClient } from 'graphql-ws';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,45 +30,8 @@ const dashboardQuery = `{
 }`;
 const twinQuery = '{ ingestStats { accepted duplicates rejected } alerts(first: 5) { id state } }';
 
-type Outcome = 'data' | 'unavailable' | 'ready' | 'not-ready' | `wrong: ${string}`;
-
-interface Answer {
-  what: string;
-  ms: number;
-  outcome: Outcome;
-}
-
-async function timed(what: string, ask: () => Promise<Outcome>): Promise<Answer> {
-  const started = performance.now();
-  const outcome = await ask().catch((error: unknown): Outcome => `wrong: ${String(error)}`);
-  return { what, ms: Math.round(performance.now() - started), outcome };
-}
-
-/** Data without errors, or errors that are all SERVICE_UNAVAILABLE (with whatever data could be had). */
-async function graphql(url: string, headers: Record<string, string>, query: string): Promise<Outcome> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-  if (!body.errors?.length) return body.data ? 'data' : `wrong: no data (HTTP ${response.status})`;
-  const codes = [...new Set(body.errors.map((e) => e.extensions?.code))];
-  if (codes.length === 1 && codes[0] === 'SERVICE_UNAVAILABLE') return 'unavailable';
-  return `wrong: ${JSON.stringify(body.errors).slice(0, 300)}`;
-}
-
-async function readiness(url: string): Promise<Outcome> {
-  const response = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(15_000) });
-  await response.text();
-  if (response.status === 200) return 'ready';
-  if (response.status === 503) return 'not-ready';
-  return `wrong: HTTP ${response.status}`;
-}
-
 /** A subscription opened now: its first answer (an event, or an error), or the time it took to get none. */
-function openSubscription(gatewayUrl: string, token: string): Promise<Outcome> {
+function openSubscription(gatewayUrl: string, token: string): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     const client = createClient({
       url: gatewayUrl.replace(/^http/, 'ws'),
@@ -66,7 +39,7 @@ function openSubscription(gatewayUrl: string, token: string): Promise<Outcome> {
       connectionParams: { authorization: `Bearer ${token}` },
       retryAttempts: 0,
     });
-    const done = (outcome: Outcome) => {
+    const done = (outcome: ProbeOutcome) => {
       clearTimeout(timer);
       void client.dispose();
       resolve(outcome);
@@ -128,14 +101,14 @@ describe('Redis stopped for a minute', () => {
       const twinHeaders = async () => ({
         [GATEWAY_IDENTITY_HEADER]: await sealIdentity({ subject: 'outage-probe', roles: ['viewer'] }, stack.secret),
       });
-      const probes = async (): Promise<Answer[]> =>
+      const probes = async (): Promise<ProbeAnswer[]> =>
         Promise.all([
-          timed('gateway query', () => graphql(stack.gateway.url, gatewayHeaders, dashboardQuery)),
-          timed('twin query', async () => graphql(stack.twin.url, await twinHeaders(), twinQuery)),
-          timed('gateway /ready', () => readiness(stack.gateway.url)),
-          timed('twin /ready', () => readiness(stack.twin.url)),
-          timed('bridge /ready', () => readiness(bridge.url)),
-          timed('archiver /ready', () => readiness(archiver.url)),
+          timedProbe('gateway query', () => graphqlOutcome(stack.gateway.url, gatewayHeaders, dashboardQuery)),
+          timedProbe('twin query', async () => graphqlOutcome(stack.twin.url, await twinHeaders(), twinQuery)),
+          timedProbe('gateway /ready', () => readinessOutcome(stack.gateway.url)),
+          timedProbe('twin /ready', () => readinessOutcome(stack.twin.url)),
+          timedProbe('bridge /ready', () => readinessOutcome(bridge.url)),
+          timedProbe('archiver /ready', () => readinessOutcome(archiver.url)),
         ]);
       const published: number[] = [];
       const publish = async () => {
@@ -156,7 +129,7 @@ describe('Redis stopped for a minute', () => {
       if (mode === 'pause') redis.pause();
       else await redis.kill();
       const killedAt = performance.now();
-      const during: (Answer & { at: number })[] = [];
+      const during: (ProbeAnswer & { at: number })[] = [];
       const firstNotReady: Record<string, number> = {};
       let round = 0;
       while (performance.now() - killedAt < outageMs) {
@@ -164,7 +137,9 @@ describe('Redis stopped for a minute', () => {
         const asked = [
           probes(),
           ...(round % 20 === 10
-            ? [timed('subscription', () => openSubscription(stack.gateway.url, viewer))].map((p) => p.then((a) => [a]))
+            ? [timedProbe('subscription', () => openSubscription(stack.gateway.url, viewer))].map((p) =>
+                p.then((a) => [a]),
+              )
             : []),
         ];
         if (round % 4 === 0) await publish();

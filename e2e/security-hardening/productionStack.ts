@@ -26,6 +26,8 @@ export interface ProductionStackOptions {
   bridgeTopicPrefix?: string;
   /** Also run the archiver (the durable archive in the stack's database, which twin and bridge then read too). */
   archive?: boolean;
+  /** Core and the archive reach Postgres at this address (a relay a test cuts or freezes). */
+  postgresVia?: { host: string; port: number };
   /** LOG_LEVEL of every service (default info). */
   logLevel?: string;
 }
@@ -41,7 +43,7 @@ export async function startProductionStack(
 ): Promise<ProductionStack> {
   const everyService = (settings: Record<string, string>) =>
     Object.fromEntries(
-      (['core', 'twin', 'bridge', 'gateway'] as StackServiceName[]).map((name) => [name, { ...settings }]),
+      (['core', 'twin', 'bridge', 'archiver', 'gateway'] as StackServiceName[]).map((name) => [name, { ...settings }]),
     ) as Partial<Record<StackServiceName, Record<string, string>>>;
   const env = everyService({
     ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
@@ -55,6 +57,7 @@ export async function startProductionStack(
     seed: true,
     bridge: options.bridgeTopicPrefix !== undefined,
     archive: options.archive ?? false,
+    ...(options.postgresVia ? { postgresVia: options.postgresVia } : {}),
     env,
   });
   const bridge = stack.bridge;

@@ -1,21 +1,22 @@
-import { sealIdentity } from '@bst/identity';
+import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
 import { createLogger } from '@bst/service-kit';
-import { createTestDatabase, postToSubgraph, startTcpProxy, type TcpProxy, type TestDatabase } from '@bst/testing';
+import {
+  createTestDatabase,
+  graphqlOutcome,
+  type ProbeAnswer,
+  readinessOutcome,
+  startTcpProxy,
+  type TcpProxy,
+  type TestDatabase,
+  timedProbe,
+} from '@bst/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CoreSubgraph, startCoreSubgraph } from '../src/startCoreSubgraph.ts';
 import { people, secret } from './support.ts';
 
-type Outcome = 'data' | 'unavailable' | 'ready' | 'not-ready' | `wrong: ${string}`;
-
 const answerWithinMs = 4000;
 const recoverWithinMs = 5000;
 const query = '{ sites { code containers { code } } container(code: "BOX-0001") { code site { name } } }';
-
-async function timed(ask: () => Promise<Outcome>): Promise<{ ms: number; outcome: Outcome }> {
-  const started = performance.now();
-  const outcome = await ask().catch((error: unknown): Outcome => `wrong: ${String(error)}`);
-  return { ms: Math.round(performance.now() - started), outcome };
-}
 
 describe('core while its Postgres is away', () => {
   let database: TestDatabase;
@@ -44,20 +45,9 @@ describe('core while its Postgres is away', () => {
     await database?.drop();
   });
 
-  const graphql = async (): Promise<Outcome> => {
-    const { body } = await postToSubgraph(core.url, { query }, await sealIdentity(people.viewer, secret));
-    const errors = (body.errors ?? []) as { message: string; extensions?: { code?: string } }[];
-    if (errors.length === 0) return body.data ? 'data' : 'wrong: no data';
-    const codes = [...new Set(errors.map((e) => e.extensions?.code))];
-    const leaks = errors.some((e) => /select|from|postgres|ECONN/i.test(e.message));
-    if (codes.length === 1 && codes[0] === 'SERVICE_UNAVAILABLE' && !leaks) return 'unavailable';
-    return `wrong: ${JSON.stringify(errors).slice(0, 300)}`;
-  };
-  const readiness = async (): Promise<Outcome> => {
-    const response = await fetch(new URL('/ready', core.url));
-    await response.text();
-    return response.status === 200 ? 'ready' : response.status === 503 ? 'not-ready' : `wrong: ${response.status}`;
-  };
+  const graphql = async () =>
+    graphqlOutcome(core.url, { [GATEWAY_IDENTITY_HEADER]: await sealIdentity(people.viewer, secret) }, query);
+  const readiness = () => readinessOutcome(core.url);
 
   it.each([
     { outage: 'stopped (connections cut, new ones refused)', down: () => proxy.cut(), up: () => proxy.restore() },
@@ -70,12 +60,17 @@ describe('core while its Postgres is away', () => {
         .toEqual(['data', 'ready']);
 
       down();
-      const during: { what: string; ms: number; outcome: Outcome }[] = [];
+      const during: ProbeAnswer[] = [];
       const downAt = performance.now();
       while (performance.now() - downAt < 8000) {
         // Two requests at once as well as one: a pool whose connections all hang must not queue them past the bound.
-        const answers = await Promise.all([timed(graphql), timed(graphql), timed(readiness)]);
-        during.push(...answers.map((a, i) => ({ what: i < 2 ? 'query' : '/ready', ...a })));
+        during.push(
+          ...(await Promise.all([
+            timedProbe('query', graphql),
+            timedProbe('query', graphql),
+            timedProbe('/ready', readiness),
+          ])),
+        );
       }
       up();
       const upAt = performance.now();
