@@ -1,4 +1,5 @@
 import {
+  dashboardQuery,
   graphqlOutcome,
   type ProbeAnswer,
   readinessOutcome,
@@ -15,11 +16,6 @@ import { type ProductionStack, startProductionStack } from '../security-hardenin
 const outageMs = 15_000;
 const answerWithinMs = 5000;
 const recoverWithinMs = 5000;
-
-const dashboardQuery = `{
-  containers(first: 20) { edges { node { code label site { name } live { temperatureC status at } } } }
-  alerts(first: 20) { id kind state container { code } }
-}`;
 
 describe('Postgres away for 15 s', () => {
   let proxy: TcpProxy;

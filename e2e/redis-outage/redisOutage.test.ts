@@ -1,6 +1,7 @@
 import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
 import {
   connectMqttDevice,
+  dashboardQuery,
   graphqlOutcome,
   type ProbeAnswer,
   type ProbeOutcome,
@@ -24,10 +25,6 @@ const modes = (['kill', 'pause'] as const).filter((m) => [m, undefined, ''].incl
 const answerWithinMs = 5000;
 const recoverWithinMs = 5000;
 
-const dashboardQuery = `{
-  containers(first: 20) { edges { node { code label site { name } live { temperatureC status at } } } }
-  alerts(first: 20) { id kind state container { code } }
-}`;
 const twinQuery = '{ ingestStats { accepted duplicates rejected } alerts(first: 5) { id state } }';
 
 /** A subscription opened now: its first answer (an event, or an error), or the time it took to get none. */

@@ -1,6 +1,13 @@
 export { createTestDatabase, type TestDatabase } from './createTestDatabase.ts';
 export { connectMqttDevice, uniqueTopicPrefix } from './mqttDevice.ts';
-export { graphqlOutcome, type ProbeAnswer, type ProbeOutcome, readinessOutcome, timedProbe } from './outageProbes.ts';
+export {
+  dashboardQuery,
+  graphqlOutcome,
+  type ProbeAnswer,
+  type ProbeOutcome,
+  readinessOutcome,
+  timedProbe,
+} from './outageProbes.ts';
 export { createRedisTestPrefix, type RedisTestPrefix, type RedisTestTarget } from './redisPrefix.ts';
 export { services } from './services.ts';
 export { repositoryRoot, runUntilExit, type SpawnedService, spawnService } from './spawnService.ts';

@@ -7,6 +7,12 @@ export interface ProbeAnswer {
   outcome: ProbeOutcome;
 }
 
+/** What an operator's dashboard asks through the gateway: core's records with the twin's live state and alerts. */
+export const dashboardQuery = `{
+  containers(first: 20) { edges { node { code label site { name } live { temperatureC status at } } } }
+  alerts(first: 20) { id kind state container { code } }
+}`;
+
 /** Asks once and times the answer (a failed request is an outcome too: `wrong: …`). */
 export async function timedProbe(what: string, ask: () => Promise<ProbeOutcome>): Promise<ProbeAnswer> {
   const started = performance.now();
