@@ -62,8 +62,6 @@ export function createSharedLimits(options: SharedLimitsOptions): SharedLimits {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         commandTimeout: 250,
-        // A Redis that froze keeps the socket open: drop it, so commands fail at once (local count) until it is back.
-        socketTimeout: 1000,
         retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       })
     : undefined;
