@@ -8,6 +8,8 @@ export interface ProductionStack {
   gateway: ServedProcess;
   /** The MQTT bridge, when asked for (`url` is its probe server: /health, /ready). */
   bridge: { url: string; output(): string } | null;
+  /** The archiver, when asked for (`url` is its probe server: /health, /ready). */
+  archiver: { url: string; output(): string } | null;
   /** The shared secret the services were started with (what an attacker would not have). */
   secret: string;
   /** The gateway's token key: the tests sign tokens an issuer might wrongly issue (no exp, no role). */
@@ -22,6 +24,10 @@ export interface ProductionStackOptions {
   redisUrl?: string;
   /** Also run the bridge, subscribed under this MQTT topic root on the machine's broker. */
   bridgeTopicPrefix?: string;
+  /** Also run the archiver (the durable archive in the stack's database, which twin and bridge then read too). */
+  archive?: boolean;
+  /** Core and the archive reach Postgres at this address (a relay a test cuts or freezes). */
+  postgresVia?: { host: string; port: number };
   /** LOG_LEVEL of every service (default info). */
   logLevel?: string;
 }
@@ -37,7 +43,7 @@ export async function startProductionStack(
 ): Promise<ProductionStack> {
   const everyService = (settings: Record<string, string>) =>
     Object.fromEntries(
-      (['core', 'twin', 'bridge', 'gateway'] as StackServiceName[]).map((name) => [name, { ...settings }]),
+      (['core', 'twin', 'bridge', 'archiver', 'gateway'] as StackServiceName[]).map((name) => [name, { ...settings }]),
     ) as Partial<Record<StackServiceName, Record<string, string>>>;
   const env = everyService({
     ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
@@ -50,15 +56,18 @@ export async function startProductionStack(
     label,
     seed: true,
     bridge: options.bridgeTopicPrefix !== undefined,
-    archive: false,
+    archive: options.archive ?? false,
+    ...(options.postgresVia ? { postgresVia: options.postgresVia } : {}),
     env,
   });
   const bridge = stack.bridge;
+  const archiver = stack.archiver;
   return {
     core: stack.core,
     twin: stack.twin,
     gateway: stack.gateway,
     bridge: bridge ? { url: bridge.healthUrl, output: () => bridge.output() } : null,
+    archiver: archiver ? { url: archiver.healthUrl, output: () => archiver.output() } : null,
     secret: stack.secret,
     jwtSecret: stack.jwtSecret,
     twinStorePrefix: stack.redis.prefix,

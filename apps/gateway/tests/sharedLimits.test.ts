@@ -1,11 +1,10 @@
-import { services, uniqueName } from '@bst/testing';
+import { services, startTcpProxy, type TcpProxy, uniqueName } from '@bst/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/server.ts';
 import { connectionOutcome, gatewayClient, waitFor } from './fixtures/gatewayClient.ts';
 import { type ShelfPlatform, startShelfPlatform, testJwtSecret } from './fixtures/startShelfPlatform.ts';
 import { testGatewaySecret } from './fixtures/startSubgraph.ts';
-import { startTcpProxy, type TcpProxy } from './fixtures/startTcpProxy.ts';
 
 const labelQuery = { query: '{ shelf(code: "SHELF-1") { label } }' };
 const redisUrl = new URL(services.redisUrl);

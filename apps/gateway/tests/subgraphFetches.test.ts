@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@bst/identity';
+import { startTcpProxy, type TcpProxy } from '@bst/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signToken } from '../src/auth/index.ts';
 import { createGateway, type Gateway } from '../src/server.ts';
@@ -13,7 +14,6 @@ import {
   startSubgraph,
   testGatewaySecret,
 } from './fixtures/startSubgraph.ts';
-import { startTcpProxy, type TcpProxy } from './fixtures/startTcpProxy.ts';
 
 const jwtSecret = 'subgraph-fetches-jwt-secret';
 const link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';

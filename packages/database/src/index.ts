@@ -1,2 +1,3 @@
 export { type Migrations, migrateDatabase, migratePgliteDatabase } from './migrateDatabase.ts';
 export { type Database, type DatabaseOptions, type DatabaseSchema, type DB, openDatabase } from './openDatabase.ts';
+export { postgresUnavailableCause } from './postgresUnavailableCause.ts';

@@ -44,7 +44,8 @@ export async function openDatabase<TSchema extends DatabaseSchema>(
   const logger: Logger | undefined = options.onQuery ? { logQuery: options.onQuery } : undefined;
   if (options.url) {
     const url = options.url;
-    const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+    // A connection attempt to a Postgres that is down or frozen gives up after 5 s (postgres.js waits 30 s by default).
+    const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 5 });
     const db = drizzlePostgres(client, { schema, logger });
     return {
       db,

@@ -13,6 +13,7 @@ export {
   notFound,
   unauthenticated,
 } from './errors.ts';
+export { type DependencyFailFastOptions, failFastOnDependency } from './failFastOnDependency.ts';
 export { guardRootFields, type OperationRoles } from './guardRootFields.ts';
 export { handleShutdownSignals } from './handleShutdownSignals.ts';
 export { refuseNulBytes } from './refuseNulBytes.ts';

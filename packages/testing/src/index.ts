@@ -1,5 +1,13 @@
 export { createTestDatabase, type TestDatabase } from './createTestDatabase.ts';
 export { connectMqttDevice, uniqueTopicPrefix } from './mqttDevice.ts';
+export {
+  dashboardQuery,
+  graphqlOutcome,
+  type ProbeAnswer,
+  type ProbeOutcome,
+  readinessOutcome,
+  timedProbe,
+} from './outageProbes.ts';
 export { createRedisTestPrefix, type RedisTestPrefix, type RedisTestTarget } from './redisPrefix.ts';
 export { services } from './services.ts';
 export { repositoryRoot, runUntilExit, type SpawnedService, spawnService } from './spawnService.ts';
@@ -15,6 +23,7 @@ export {
   type StackServiceName,
   startStack,
 } from './stack/startStack.ts';
+export { startTcpProxy, type TcpProxy } from './stack/startTcpProxy.ts';
 export { type PostgresServer, startPostgresServer } from './startPostgresServer.ts';
 export { type RedisClusterFixture, type RedisClusterNode, startRedisCluster } from './startRedisCluster.ts';
 export {

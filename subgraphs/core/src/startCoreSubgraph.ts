@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
+import { postgresUnavailableCause } from '@bst/database';
 import type { Logger } from '@bst/service-kit';
-import { createSubgraphServer } from '@bst/subgraph-kit';
+import { createSubgraphServer, failFastOnDependency } from '@bst/subgraph-kit';
 import { sql } from 'drizzle-orm';
 import type { CoreContext } from './context.ts';
 import { createCoreSchema } from './createCoreSchema.ts';
@@ -27,6 +28,8 @@ export interface CoreSubgraphOptions {
   onQuery?: (query: string, params: unknown[]) => void;
   /** Masked errors' detail and failed requests (by request id) go here; stderr without one. */
   logger?: Logger;
+  /** A request still waiting on Postgres after this long answers SERVICE_UNAVAILABLE (default 3000; not for PGlite). */
+  postgresTimeoutMs?: number;
 }
 
 export interface CoreSubgraph {
@@ -49,7 +52,15 @@ export async function startCoreSubgraph(options: CoreSubgraphOptions): Promise<C
     if (options.seed) await seedDemoData(repos);
     const server = await createSubgraphServer<CoreContext>({
       name: 'core',
-      schema: createCoreSchema(),
+      // Postgres down answers SERVICE_UNAVAILABLE at once, Postgres frozen or cut off by a partition at the deadline.
+      schema:
+        database.driver === 'postgres'
+          ? failFastOnDependency(createCoreSchema(), {
+              dependency: 'postgres',
+              timeoutMs: options.postgresTimeoutMs ?? 3000,
+              unavailableCause: postgresUnavailableCause,
+            })
+          : createCoreSchema(),
       port: options.port ?? 0,
       host: options.host,
       gatewaySecret: options.gatewaySecret,

@@ -19,6 +19,27 @@ export interface ProbeServer {
   close(): Promise<void>;
 }
 
+/** How long the figures may take: they come from the dependencies, and a hung one must not delay /health or /ready. */
+const detailsTimeoutMs = 1000;
+
+/** The figures, or none when they fail or take longer than `detailsTimeoutMs` (a frozen Redis). */
+async function detailsWithin(details: ProbeServerOptions['details']): Promise<Record<string, unknown>> {
+  if (!details) return {};
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(details),
+      new Promise<Record<string, unknown>>((resolve) => {
+        timer = setTimeout(() => resolve({}), detailsTimeoutMs);
+      }),
+    ]);
+  } catch {
+    return {};
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * For a service that serves no graph (bridge, archiver): `GET /health` is liveness (200 while the process runs),
  * `GET /ready` is 200 when every dependency answers, else 503 naming the failing ones.
@@ -32,13 +53,16 @@ export async function serveProbes(options: ProbeServerOptions): Promise<ProbeSer
         response.writeHead(404).end();
         return;
       }
-      const details = await Promise.resolve(options.details?.()).catch(() => ({}));
       if (path === '/health') {
+        const details = await detailsWithin(options.details);
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ status: 'ok', ...details }));
         return;
       }
-      const readiness = await checkDependencies(options.dependencies);
+      const [readiness, details] = await Promise.all([
+        checkDependencies(options.dependencies),
+        detailsWithin(options.details),
+      ]);
       response.writeHead(readiness.ready ? 200 : 503, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness, ...details }));
     } catch {

@@ -30,6 +30,8 @@ export interface StackOptions {
   bridge?: boolean;
   /** The durable archive in the stack's database, read by twin and bridge and fed by an archiver process (default true). */
   archive?: boolean;
+  /** Core and the archive reach Postgres at this address instead (a relay a test cuts or freezes), same database. */
+  postgresVia?: { host: string; port: number };
   /** Core seeds the demo data (SEED_DEMO=1); default false. */
   seed?: boolean;
   /** More settings per service, on top of the stack's (a gateway's limits, the bridge's commit size). */
@@ -80,6 +82,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const database = await createTestDatabase(options.label);
     cleanups.push(() => database.drop());
+    const databaseUrl = new URL(database.url);
+    if (options.postgresVia) {
+      databaseUrl.hostname = options.postgresVia.host;
+      databaseUrl.port = String(options.postgresVia.port);
+    }
     const redisServer = options.redis === 'own' ? await startRedisServer(logFile('redis')) : null;
     if (redisServer) cleanups.push(() => redisServer.stop());
     const redisPrefix = createRedisTestPrefix(options.label);
@@ -149,10 +156,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const core = await served(
       'core',
       'subgraphs/core/src/main.ts',
-      { DATABASE_URL: database.url, SEED_DEMO: options.seed ? '1' : '0' },
+      { DATABASE_URL: databaseUrl.toString(), SEED_DEMO: options.seed ? '1' : '0' },
       options.env?.core ?? {},
     );
-    const archive: Record<string, string> = options.archive === false ? {} : { ARCHIVE_DATABASE_URL: database.url };
+    const archive: Record<string, string> =
+      options.archive === false ? {} : { ARCHIVE_DATABASE_URL: databaseUrl.toString() };
     const twin = await served(
       'twin',
       'subgraphs/twin/src/subgraph/main.ts',

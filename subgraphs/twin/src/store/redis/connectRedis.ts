@@ -27,6 +27,11 @@ function nodeOptions(settings: Required<RedisConnectionSettings>): RedisOptions 
   return {
     commandTimeout: settings.commandTimeoutMs,
     connectTimeout: Math.max(1000, settings.commandTimeoutMs),
+    // A socket that got no byte for this long while a command waits is dropped and reconnected: a Redis that froze
+    // (SIGSTOP, a paused VM) or a partition keeps the socket open, and without this every command would be written
+    // into it and time out one by one, with the connection still "ready". Twice the command timeout, so one slow
+    // command fails alone without cutting the others sharing the connection.
+    socketTimeout: 2 * settings.commandTimeoutMs,
     // A command queued while disconnected fails at the first failed reconnect instead of after twenty.
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), settings.reconnectMaxDelayMs),

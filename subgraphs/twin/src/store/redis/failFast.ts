@@ -13,37 +13,76 @@ export function isRedisUnavailable(error: unknown): boolean {
   return error instanceof Error && (unavailableNames.has(error.name) || unavailableMessage.test(error.message));
 }
 
-/** How long calls fail at once after a command timed out (a Redis that stopped answering but kept its socket). */
-const timeoutCooldownMs = 1000;
+/** How often a Redis suspected frozen is pinged (one PING at a time) to find out it answers again. */
+const probeEveryMs = 250;
 
 /**
  * The backend with Redis outages made explicit: once the connection has been up, a call while it is down fails at
  * once (no queueing behind a reconnect), and a connection failure surfaces as `ServiceUnavailableError` (the code
- * SERVICE_UNAVAILABLE to GraphQL clients). After a command timed out (Redis paused, a partition: the socket stays
- * up), calls fail at once for a second instead of each waiting out its own timeout; then one may try again. Other
- * errors pass through unchanged.
+ * SERVICE_UNAVAILABLE to GraphQL clients). The first command that times out (Redis frozen, a partition: the socket
+ * stays up until the socket timeout drops it) fails every call still waiting too, and calls fail at once from then
+ * on, until a PING is answered again (probed every 250 ms): no request waits out more than one command timeout.
+ * Other errors pass through unchanged.
  */
 export function failFast(backend: StoreBackend, redis: RedisClient): StoreBackend {
   let connectedOnce = redis.status === 'ready';
-  let timedOutAt = Number.NEGATIVE_INFINITY;
+  let suspect = false;
+  let closed = false;
+  // How to fail each call still waiting for Redis.
+  const waiting = new Set<(error: Error) => void>();
   if (!connectedOnce) redis.once('ready', () => (connectedOnce = true));
+  const probe = async () => {
+    while (suspect && !closed) {
+      await new Promise((resolve) => setTimeout(resolve, probeEveryMs).unref());
+      if (redis.status !== 'ready') continue;
+      try {
+        await redis.ping();
+        suspect = false;
+      } catch {
+        // Still no answer: keep failing fast.
+      }
+    }
+  };
+  const suspectFrozen = () => {
+    if (suspect) return;
+    suspect = true;
+    const abandoned = new ServiceUnavailableError('redis', new Error('a command timed out: Redis is not answering'));
+    for (const fail of waiting) fail(abandoned);
+    waiting.clear();
+    void probe();
+  };
+  const call = (member: (...a: unknown[]) => Promise<unknown>, args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      waiting.add(reject);
+      Promise.resolve()
+        .then(() => member.apply(backend, args))
+        .then(resolve, reject)
+        .finally(() => waiting.delete(reject));
+    });
   const guarded = {} as Record<string, unknown>;
   for (const [name, member] of Object.entries(backend)) {
-    if (typeof member !== 'function' || name === 'close') {
+    if (typeof member !== 'function') {
       guarded[name] = member;
+      continue;
+    }
+    if (name === 'close') {
+      guarded[name] = (...args: unknown[]) => {
+        closed = true;
+        return (member as (...a: unknown[]) => unknown).apply(backend, args);
+      };
       continue;
     }
     guarded[name] = async (...args: unknown[]) => {
       if (connectedOnce && redis.status !== 'ready') {
         throw new ServiceUnavailableError('redis', new Error(`the connection is ${redis.status}`));
       }
-      if (performance.now() - timedOutAt < timeoutCooldownMs) {
-        throw new ServiceUnavailableError('redis', new Error('a command timed out just now'));
+      if (suspect) {
+        throw new ServiceUnavailableError('redis', new Error('a command timed out and Redis has not answered since'));
       }
       try {
-        return await (member as (...a: unknown[]) => Promise<unknown>).apply(backend, args);
+        return await call(member as (...a: unknown[]) => Promise<unknown>, args);
       } catch (error) {
-        if (error instanceof Error && error.message.includes('Command timed out')) timedOutAt = performance.now();
+        if (error instanceof Error && error.message.includes('Command timed out')) suspectFrozen();
         throw isRedisUnavailable(error) ? new ServiceUnavailableError('redis', error) : error;
       }
     };
