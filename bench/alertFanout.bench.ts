@@ -3,7 +3,6 @@
 // processes (one per core) that report arrival times on the wall clock, so neither this process nor the gateway does
 // their work. Baseline in the same run: the same clients subscribed straight to the twin subgraph (up to
 // BENCH_DIRECT_MAX_CLIENTS, 1,000: the twin keeps one Redis subscription and one execution per client).
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { alertCycles, within } from './support/alertCycle.ts';
@@ -29,19 +28,8 @@ const variables = { filter: { containerCodes: ['BOX-0001'], kinds: ['TEMPERATURE
 const targetP99Ms = 250;
 const targetBytesPerClient = 50 * 1024;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const inspectorPort = await freePort();
 // The inspector (attached only to read memory after a full GC, or to profile) costs nothing while detached.
-const stack = await startAlertStack('bench_alert_fanout', {
-  gatewayEnv: { NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${inspectorPort}`.trim() },
-});
+const stack = await startAlertStack('bench_alert_fanout', { inspectGateway: true });
 const cycles = alertCycles(stack, 'BOX-0001');
 
 /** Alert cycles until every client has seen a RAISED and a CLEARED (subscriptions go live asynchronously). */
@@ -110,7 +98,7 @@ const fleetOf = (clients: number, direct: boolean): Promise<SubscriberFleet> => 
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 let gateway: InspectedProcess | undefined;
 try {
-  gateway = await inspectProcess(inspectorPort, stack.gatewayPid);
+  gateway = await inspectProcess(stack.gatewayInspectorPort as number, stack.gatewayPid);
   for (const clients of clientCounts) {
     const idle = await gateway.memoryAfterGc();
     const viaGateway = await fleetOf(clients, false);

@@ -6,6 +6,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { alertStorm, stormContainers } from './alertStorm.ts';
+import type { InspectedProcess } from './inspectProcess.ts';
 import { openSseStream, type SseStream } from './sseStream.ts';
 import type { AlertStack } from './startAlertStack.ts';
 
@@ -37,6 +38,8 @@ export interface StalledClientsOptions {
   containers: number;
   /** Stalled clients subscribe the heavy selection (they stall sooner) or the healthy one (they share its upstream). */
   stalledSelection: 'heavy' | 'same';
+  /** The gateway's inspector: its heap is then also read after a full GC (what it retains, not what it has yet to free). */
+  inspector?: InspectedProcess;
 }
 
 export interface StalledClientsOutcome {
@@ -52,6 +55,12 @@ export interface StalledClientsOutcome {
   rssGrowth: number;
   /** Every 5 s, baseline then stalled phase (MB). */
   rssSeriesMb: number[];
+  /**
+   * With an inspector, the V8 heap after a full GC: at the end of the baseline, the highest of the reads every 3 s
+   * with stalled clients, and at the end (MB); `heapGrowth` compares the highest with the baseline.
+   */
+  heapMb?: { baseline: number; maxWithStalled: number; end: number };
+  heapGrowth?: number;
 }
 
 function rssBytes(pid: number): number {
@@ -170,6 +179,8 @@ export async function stalledClients(
     series.push(...baselineSamples);
     baseline = baselineSamples.slice(Math.floor(baselineSamples.length / 2)).sort((a, b) => a - b);
 
+    const heapBaseline = await options.inspector?.memoryAfterGc();
+
     const stalledQuery = options.stalledSelection === 'heavy' ? heavyQuery : healthySseQuery;
     const stalled = {
       ws: await Promise.all(
@@ -179,7 +190,16 @@ export async function stalledClients(
         Array.from({ length: options.stalledSse }, () => stalledStream(stack, stalledQuery, variables)),
       ),
     };
-    await storm.paced(options.perSecond, options.stalledSeconds);
+    const heapWithStalled: number[] = [];
+    let stormRunning = true;
+    const stormDone = storm.paced(options.perSecond, options.stalledSeconds).finally(() => {
+      stormRunning = false;
+    });
+    while (options.inspector && stormRunning) {
+      await Promise.race([stormDone, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      if (stormRunning) heapWithStalled.push((await options.inspector.memoryAfterGc()).heapBytes);
+    }
+    await stormDone;
     const stalledSamples = samples.splice(0);
     series.push(...stalledSamples);
 
@@ -218,6 +238,7 @@ export async function stalledClients(
     await new Promise((resolve) => setTimeout(resolve, 6000));
     const text = await stack.gatewayMetricsText();
     const end = rssBytes(stack.gatewayPid);
+    const heapEnd = await options.inspector?.memoryAfterGc();
     for (const socket of stalled.ws) socket.terminate();
     for (const response of stalled.sse) response.destroy();
     const baselineRss = baseline[Math.floor(baseline.length / 2)] ?? Number.NaN;
@@ -242,6 +263,17 @@ export async function stalledClients(
       rssMb: { baseline: mb(baselineRss), maxWithStalled: mb(maxWithStalled), end: mb(end) },
       rssGrowth: Math.round((maxWithStalled / baselineRss - 1) * 1000) / 1000,
       rssSeriesMb: series.filter((_, i) => i % 5 === 4).map(mb),
+      ...(heapBaseline && heapEnd
+        ? {
+            heapMb: {
+              baseline: mb(heapBaseline.heapBytes),
+              maxWithStalled: mb(Math.max(...heapWithStalled, heapEnd.heapBytes)),
+              end: mb(heapEnd.heapBytes),
+            },
+            heapGrowth:
+              Math.round((Math.max(...heapWithStalled, heapEnd.heapBytes) / heapBaseline.heapBytes - 1) * 1000) / 1000,
+          }
+        : {}),
     };
   } finally {
     clearInterval(sampler);

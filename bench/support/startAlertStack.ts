@@ -3,7 +3,7 @@
 // compare against, and the gateway's own memory figures.
 import { signToken } from '@bst/gateway';
 import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
-import { connectMqttDevice, startStack } from '@bst/testing';
+import { connectMqttDevice, freePort, startStack } from '@bst/testing';
 import { createRedisTwinStore } from '@bst/twin';
 
 export const minute = 60_000;
@@ -20,12 +20,18 @@ export const twinOnlySubscription = `subscription Alerts($filter: AlertFilter) {
 export interface AlertStackOptions {
   /** More settings for the gateway process (its subscription limits, say). */
   gatewayEnv?: Record<string, string>;
+  /** Opens the gateway's inspector on a free port (`gatewayInspectorPort`): memory after a full GC, heap snapshots. */
+  inspectGateway?: boolean;
 }
 
 // Bench settings are read here, not by turbo tasks.
 const benchEnv = process.env;
 
 export async function startAlertStack(label: string, options: AlertStackOptions = {}) {
+  const inspectorPort = options.inspectGateway ? await freePort() : undefined;
+  const inspectorEnv: Record<string, string> = inspectorPort
+    ? { NODE_OPTIONS: `${benchEnv.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${inspectorPort}`.trim() }
+    : {};
   const stack = await startStack({
     label,
     seed: true,
@@ -40,6 +46,7 @@ export async function startAlertStack(label: string, options: AlertStackOptions 
         MAX_SOCKETS_PER_IDENTITY: '100000',
         MAX_SUBSCRIPTIONS_PER_IDENTITY: '100000',
         ...options.gatewayEnv,
+        ...inspectorEnv,
       },
     },
   });
@@ -54,6 +61,8 @@ export async function startAlertStack(label: string, options: AlertStackOptions 
     gatewayPid: stack.gateway.pid,
     /** What the gateway process wrote (its log), to print when a run fails. */
     gatewayOutput: () => stack.gateway.output(),
+    /** Set with `inspectGateway`: where `inspectProcess` attaches. */
+    gatewayInspectorPort: inspectorPort,
     /** A client of the stack's twin store (the alert stream the clients' events are compared with). */
     store,
     /** A query or mutation through the gateway as an admin (creating profiles and containers). */

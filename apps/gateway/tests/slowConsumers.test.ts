@@ -62,8 +62,9 @@ describe('slow consumers are dropped with a documented code; healthy clients get
       const received = healthy.subscribe(padded);
       const stalled = await stalledWebSocket(platform, padded);
       await waitFor(async () => (await activeSubscriptions(platform)) === 2, 'both subscriptions');
-      // The gateway counts a subscription before its upstream is open: an event published earlier reaches nobody.
-      await waitFor(() => platform.graph.events.subscribers() === 1, 'the shared upstream subscription');
+      // Without `after`, "now" is when the subgraph took the upstream subscription, a socket round trip after the
+      // gateway admitted the clients: events appended before it are not theirs (the first ~30 were, in CI's failures).
+      await waitFor(() => platform.graph.events.subscribers() === 1, 'the upstream');
       stalled.socket.pause();
       let published = 0;
       // Far more than the kernel's buffers and the client's 20 events hold.

@@ -55,9 +55,15 @@ export function openLiveConnection(events: LiveConnectionEvents): LiveConnection
     shouldRetry: () => true,
     retryWait: (retries) =>
       new Promise((resolve) => setTimeout(resolve, retryDelaysMs[Math.min(retries, retryDelaysMs.length - 1)])),
+    // A disposed client's socket closes after its replacement may have connected (a pasted token reconnects): its
+    // close is not the backend's, and taken as one it left the page offline with a live socket.
     on: {
-      connected: () => events.connected(),
-      closed: () => events.closed(),
+      connected: () => {
+        if (!disposed) events.connected();
+      },
+      closed: () => {
+        if (!disposed) events.closed();
+      },
     },
   });
   return {

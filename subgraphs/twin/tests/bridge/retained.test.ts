@@ -13,7 +13,7 @@ afterAll(async () => {
 for (const protocolVersion of [4, 5] as const) {
   it(`stores a retained reading once: restarting the bridge does not ingest it again (MQTT ${protocolVersion === 4 ? '3.1.1' : '5'})`, async () => {
     const redis = createRedisTestPrefix('twin_retained');
-    const store = createRedisTwinStore({ redis: redis.url, prefix: redis.prefix });
+    const store = createRedisTwinStore({ redis: redis.target, prefix: redis.prefix });
     const core = await startStubCore(catalogFor(['BOX-0001']));
     cleanups.push(
       () => redis.cleanup(),
