@@ -2,7 +2,9 @@ import {
   connectMqttDevice,
   createRedisTestPrefix,
   type MosquittoBroker,
+  type RedisTestTarget,
   startMosquitto,
+  startRedisServer,
   uniqueName,
   uniqueTopicPrefix,
 } from '@bst/testing';
@@ -30,18 +32,23 @@ afterEach(async () => {
 afterAll(() => redis.cleanup());
 
 /** The project's broker, a bridge process on it (its log kept), a stub core and a device, on a prefix of their own. */
-async function startRig(name: string, brokerOverrides: string[] = []) {
+async function startRig(
+  name: string,
+  options: { brokerOverrides?: string[]; redis?: RedisTestTarget; bridgeEnv?: Record<string, string> } = {},
+) {
   const prefix = `${redis.prefix}:${name}`;
-  const store = createRedisTwinStore({ redis: redis.target, prefix });
+  const target = options.redis ?? redis.target;
+  const store = createRedisTwinStore({ redis: target, prefix });
   cleanups.push(() => store.close());
-  const broker: MosquittoBroker = await startMosquitto({ overrides: brokerOverrides });
+  const broker: MosquittoBroker = await startMosquitto({ overrides: options.brokerOverrides ?? [] });
   cleanups.push(() => broker.stop());
   const core = await startStubCore(catalogFor(codes, profile));
   cleanups.push(() => core.close());
   const topicPrefix = uniqueTopicPrefix('twin_backlog');
   const env = {
     MQTT_URL: broker.url,
-    ...redisEnv(redis.target),
+    ...redisEnv(target),
+    ...options.bridgeEnv,
     CORE_GRAPH_URL: core.url,
     MQTT_TOPIC_PREFIX: topicPrefix,
     TWIN_STORE_PREFIX: prefix,
@@ -58,6 +65,7 @@ async function startRig(name: string, brokerOverrides: string[] = []) {
   return {
     store,
     broker,
+    device,
     acknowledged,
     async startBridge() {
       bridge = await spawnBridge(env);
@@ -119,7 +127,7 @@ it('steps every redelivered and backlog reading through the engine after a SIGKI
 
 it('loses no acknowledged reading and steps none outside the engine when the broker, restored from a save taken while the bridge was away, redelivers its backlog', async () => {
   // Saved only when told (SIGUSR1), so the save the broker restores is the one taken with the backlog queued.
-  const rig = await startRig('brokerkill', ['autosave_interval 1000000']);
+  const rig = await startRig('brokerkill', { brokerOverrides: ['autosave_interval 1000000'] });
   const stream = readingStream(codes, 400, Date.now() - 400 * 60_000);
   await rig.startBridge();
   let phase: 'bridge' | 'down' | 'draining' | 'done' = 'bridge';
@@ -152,4 +160,42 @@ it('loses no acknowledged reading and steps none outside the engine when the bro
   expect((await rig.store.ingestStats()).duplicates).toBeGreaterThanOrEqual(64 * codes.length);
   await expectEveryReadingOnce(rig, stream);
   expect(rig.veryLateLines()).toEqual([]);
+}, 180_000);
+
+it('takes no more than its receive maximum from the broker while Redis is down, and stores everything within seconds of its return', async () => {
+  const server = await startRedisServer();
+  cleanups.push(() => server.stop());
+  // The broker reports every second how many PUBLISH packets it has sent (to the bridge, and these reports).
+  const rig = await startRig('redisdown', {
+    brokerOverrides: ['sys_interval 1'],
+    redis: { url: server.url },
+    bridgeEnv: { BRIDGE_RECEIVE_MAXIMUM: '200' },
+  });
+  const sentTopic = '$SYS/broker/publish/messages/sent';
+  let sent = 0;
+  rig.device.on('message', (topic, payload) => {
+    if (topic === sentTopic) sent = Number(payload.toString());
+  });
+  await rig.device.subscribeAsync(sentTopic);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 2500));
+  const stream = readingStream(codes, 100, Date.now() - 100 * 60_000);
+  const first = stream.slice(0, 10 * codes.length);
+  await rig.startBridge();
+  await rig.publish(first);
+  await waitFor(async () => expect((await rig.store.ingestStats()).accepted).toBe(first.length), 30_000, 200);
+  await server.kill();
+  await settle();
+  const sentAtKill = sent;
+  expect(sentAtKill).toBeGreaterThanOrEqual(first.length);
+  // 3,600 readings while Redis is down: the broker keeps what the bridge has not taken, 200 at most out to it.
+  await rig.publish(stream.slice(first.length));
+  await settle();
+  await settle();
+  // The reports themselves: about one a second.
+  expect(sent - sentAtKill).toBeLessThanOrEqual(200 + 20);
+  await server.restart();
+  const back = Date.now();
+  await waitFor(async () => expect((await rig.store.ingestStats()).accepted).toBe(stream.length), 30_000, 200);
+  expect(Date.now() - back).toBeLessThan(10_000);
+  await expectEveryReadingOnce(rig, stream);
 }, 180_000);
