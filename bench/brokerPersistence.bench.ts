@@ -102,7 +102,8 @@ for (const autosave of order) {
   const broker = await startMosquitto({ overrides: [`autosave_interval ${autosave}`] });
   try {
     const topic = `bench/${uniqueName('persist')}`;
-    const run = (runs[autosave] ??= { perSec: [], brokerCpuUsPerMessage: [], lostConnected: [], lostAway: [] });
+    runs[autosave] ??= { perSec: [], brokerCpuUsPerMessage: [], lostConnected: [], lostAway: [] };
+    const run = runs[autosave];
     stage(`autosave ${autosave}: throughput`);
     const t = await throughput(broker, topic);
     run.perSec.push(t.perSec);
