@@ -26,6 +26,8 @@ export interface MosquittoOptions {
   settings?: 'project' | 'unbounded';
   /** Also append the broker's log to this file. */
   logFile?: string;
+  /** Directives that replace the project's of the same name (e.g. `autosave_interval 10`, to measure another setting). */
+  overrides?: string[];
 }
 
 // The broker-wide settings of the project's file; listeners, auth and logging are the fixture's own.
@@ -48,7 +50,14 @@ function projectSettings(): string[] {
   return file
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => projectDirectives.has(line.split(/\s+/)[0] ?? ''));
+    .filter((line) => projectDirectives.has(directiveOf(line)));
+}
+
+const directiveOf = (line: string) => line.split(/\s+/)[0] ?? '';
+
+function withOverrides(settings: string[], overrides: string[]): string[] {
+  const replaced = new Set(overrides.map(directiveOf));
+  return [...settings.filter((line) => !replaced.has(directiveOf(line))), ...overrides];
 }
 
 /** A Mosquitto of the caller's own on a spare port, anonymous, in a temporary directory; restartable on that port. */
@@ -60,7 +69,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const settings =
     options.settings === 'unbounded'
       ? ['persistence false', 'max_queued_messages 0', 'max_inflight_messages 0']
-      : [...projectSettings(), `persistence_location ${dir}/`];
+      : [...withOverrides(projectSettings(), options.overrides ?? []), `persistence_location ${dir}/`];
   const config = [
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',

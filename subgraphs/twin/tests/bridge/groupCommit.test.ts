@@ -1,6 +1,8 @@
 import { createRedisTestPrefix } from '@bst/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHistory } from '../../src/archive/createHistory.ts';
 import { catalogView, createGroupCommit } from '../../src/bridge/index.ts';
+import { replayFrom } from '../../src/bridge/ingest/replayVeryLate.ts';
 import { createRedisTwinStore, type EntityRef, type TwinReading, type TwinStore } from '../../src/store/index.ts';
 import { comparable, expectedAlerts, readingStream, type StreamReading } from '../support/readingStream.ts';
 import { catalogFor, refrigerated } from '../support/stubCore.ts';
@@ -114,6 +116,39 @@ describe('group commit on the twin store', () => {
     const alerts = await store.alerts({}, 10);
     expect(alerts.map((a) => [a.kind, a.startedAt])).toEqual([['TEMPERATURE_HIGH', start + 5 * MINUTE]]);
     expect(await store.ingestStats()).toMatchObject({ accepted: 7, duplicates: 1 });
+  });
+
+  it('finds a redelivered reading older than the reorder horizon a duplicate, with no replay and no correction (a broker restored from an older save)', async () => {
+    const start = Date.UTC(2026, 0, 1);
+    // An excursion at minutes 20-29 of 200: a spurious replay of any of those readings would announce corrections.
+    const reading = (minute: number): TwinReading => ({
+      at: start + minute * MINUTE,
+      receivedAt: start + minute * MINUTE,
+      temperatureC: minute >= 20 && minute < 30 ? 11 : 5,
+      humidityPct: 50,
+    });
+    const view = catalogView(catalogFor(['BOX-1'], profile));
+    const misfits: string[] = [];
+    const commits = createGroupCommit({
+      store,
+      catalog: () => view,
+      replay: replayFrom(store, createHistory(store, null), null, (_entity, r, error) =>
+        misfits.push(`${r.at}: ${error.message}`),
+      ),
+    });
+    const alertEvents = async () =>
+      (await Promise.all((await store.alerts({}, 100)).map((alert) => store.alertEvents(alert.id)))).flat();
+    for (let minute = 0; minute < 200; minute++) await commits.ingest(box('BOX-1'), reading(minute));
+    const events = await alertEvents();
+    expect(events.length).toBeGreaterThan(0);
+    // Redelivered from the oldest, through the base's last reading (minute 135) into the horizon.
+    const outcomes: string[] = [];
+    for (let minute = 0; minute < 200; minute++)
+      outcomes.push((await commits.ingest(box('BOX-1'), reading(minute))).status);
+    expect(outcomes.every((status) => status === 'duplicate')).toBe(true);
+    expect(misfits).toEqual([]);
+    expect(await alertEvents()).toEqual(events);
+    expect((await store.monitor(box('BOX-1'))).version).toBe(200);
   });
 
   it('keeps readings through a failing store and stores them in order once it answers again', async () => {

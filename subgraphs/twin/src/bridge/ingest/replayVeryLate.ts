@@ -41,6 +41,11 @@ export function replayFrom(
   onMisfit: (entity: EntityRef, reading: TwinReading, error: Error) => void = () => {},
 ): ReplayVeryLate {
   return async (entity, state, reading, replayBefore, profile) => {
+    // A redelivery (a broker restored from an older save, a bridge that stored it and died before its PUBACK): a
+    // duplicate, found with one look-up instead of a replay of up to an hour of series.
+    if ((await history.range(entity, reading.at, reading.at)).length > 0) {
+      return { state, events: [], accepted: ['duplicate'], checkpoints: [], replayed: 0 };
+    }
     const key = entityKey(entity);
     const [hot, archived] = await Promise.all([
       store.checkpointBefore(entity, replayBefore),
@@ -54,7 +59,8 @@ export function replayFrom(
     try {
       return replayLateReadings(
         state,
-        { checkpoint, series: series.filter((r) => r.at !== reading.at), late: [reading] },
+        // Stored since the look-up above (another instance): the series holds it and the replay finds it a duplicate.
+        { checkpoint, series, late: [reading] },
         profile,
       );
     } catch (error) {
