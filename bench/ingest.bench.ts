@@ -41,6 +41,9 @@ const env = process.env;
 const readings = Number(env.INGEST_BENCH_READINGS ?? 20_000);
 const rounds = Number(env.INGEST_BENCH_ROUNDS ?? 3);
 const latencyReadings = Number(env.INGEST_BENCH_LATENCY_READINGS ?? 1000);
+const allKinds = ['mosquittoSub', 'rawMqttJs', 'bridge', 'bridgeCluster', 'bridgeOneByOne'] as const;
+/** For A/B runs: only these kinds of round (comma-separated); the figures of the others print as null. */
+const selectedKinds = env.INGEST_BENCH_KINDS?.split(',') ?? [...allKinds];
 const latencyRatePerSec = 100;
 const boxes = Array.from({ length: 100 }, (_, i) => `BOX-${String(i + 1).padStart(4, '0')}`);
 const profile = refrigeratedProfile({ id: 'bench', maxExcursionMinutes: 30, staleAfterSeconds: 86_400 });
@@ -316,27 +319,33 @@ const clustered: RedisUnderTest = {
   nodes: cluster.nodes.map(({ host, port }) => new Redis({ host, port })),
 };
 const dir = await writeStream();
-const kinds = ['mosquittoSub', 'rawMqttJs', 'bridge', 'bridgeCluster', 'bridgeOneByOne'] as const;
+const kinds = allKinds;
+const runs = (kind: (typeof kinds)[number]) => selectedKinds.includes(kind);
 const measured = Object.fromEntries(kinds.map((kind) => [kind, [] as Round[]])) as Record<
   (typeof kinds)[number],
   Round[]
 >;
 const batches: GroupCommitStats[] = [];
-let latency: { groupCommit: { p50Ms: number; p99Ms: number }; oneByOne: { p50Ms: number; p99Ms: number } };
+let latency: { groupCommit: { p50Ms: number; p99Ms: number }; oneByOne: { p50Ms: number; p99Ms: number } } | null =
+  null;
 try {
   for (let r = 0; r < rounds; r++) {
-    measured.mosquittoSub.push(await mosquittoSubRound(broker, dir));
-    measured.rawMqttJs.push(await rawMqttJsRound(broker, dir));
-    const grouped = await bridgeRound(broker, dir, single, groupCommit);
-    measured.bridge.push(grouped);
-    batches.push(grouped.commits);
-    measured.bridgeCluster.push(await bridgeRound(broker, dir, clustered, groupCommit));
-    measured.bridgeOneByOne.push(await bridgeRound(broker, dir, single, oneByOne));
+    if (runs('mosquittoSub')) measured.mosquittoSub.push(await mosquittoSubRound(broker, dir));
+    if (runs('rawMqttJs')) measured.rawMqttJs.push(await rawMqttJsRound(broker, dir));
+    if (runs('bridge')) {
+      const grouped = await bridgeRound(broker, dir, single, groupCommit);
+      measured.bridge.push(grouped);
+      batches.push(grouped.commits);
+    }
+    if (runs('bridgeCluster')) measured.bridgeCluster.push(await bridgeRound(broker, dir, clustered, groupCommit));
+    if (runs('bridgeOneByOne')) measured.bridgeOneByOne.push(await bridgeRound(broker, dir, single, oneByOne));
   }
   // After the throughput rounds, so both modes meet a warmed-up process.
-  const oneByOneLatency = await commitLatency(broker, single.target, oneByOne);
-  const groupLatency = await commitLatency(broker, single.target, groupCommit);
-  latency = { groupCommit: groupLatency, oneByOne: oneByOneLatency };
+  if (latencyReadings > 0) {
+    const oneByOneLatency = await commitLatency(broker, single.target, oneByOne);
+    const groupLatency = await commitLatency(broker, single.target, groupCommit);
+    latency = { groupCommit: groupLatency, oneByOne: oneByOneLatency };
+  }
 } finally {
   for (const node of [...single.nodes, ...clustered.nodes]) node.disconnect();
   await rm(dir, { recursive: true, force: true });

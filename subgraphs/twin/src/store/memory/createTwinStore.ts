@@ -288,9 +288,12 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
     const partition = part(p);
     // Entities whose engine state in this batch followed from a commit that was not stored.
     const broken = new Set<string>();
-    return commits.map(({ entity, reading, live, monitor }): ReadingCommitOutcome => {
+    // Per entity, in first-seen order, its newest live state of the batch: published once, after the batch (as Redis).
+    const newestLive = new Map<string, LiveState | null>();
+    const outcomes = commits.map(({ entity, reading, live, monitor }): ReadingCommitOutcome => {
       const key = entityKey(entity);
       const target = record(key);
+      if (!newestLive.has(key)) newestLive.set(key, null);
       if (monitor && broken.has(key)) return { status: 'conflict', current: copyMonitor(target.monitor) };
       if (target.readings.some((r) => r.at === reading.at)) {
         partition.stats.duplicates++;
@@ -313,7 +316,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
       } else if (!target.live || target.live.at < reading.at) {
         target.live = { ...live };
         partition.liveIndex.set(key, reading.receivedAt);
-        publish(keys.liveChannel, live);
+        newestLive.set(key, live);
       }
       if (!live.registered) {
         partition.stats.unregistered++;
@@ -330,6 +333,8 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
       if (monitor) for (const event of monitor.events) applyAlertEvent(p, event, now);
       return { status: 'stored', late };
     });
+    for (const live of newestLive.values()) if (live) publish(keys.liveChannel, live);
+    return outcomes;
   }
 
   function commitTick(p: number, commit: TickCommit, now: number): TickCommitOutcome {

@@ -192,6 +192,12 @@ end
  *       horizon readings added (event time, JSON).
  * Returns { outcomes, conflicts… }: outcomes has one letter per commit, s(tored), l(ate, stored), d(uplicate) or
  * c(onflict); each conflict adds version, stateJson, horizonField, horizonMembers, in commit order.
+ *
+ * What only the entity's last state needs is written once per entity per batch, after its commits: the engine state,
+ * its horizon's net change and due time, the live state, its index entry and its one PUBLISH (the newest), and the
+ * hot window's trims. The outcome of every commit is the one-by-one outcome: the dedup check leaves out what a trim
+ * after each reading would already have removed, and an entity's pending engine state is written before a conflict
+ * reads it. Alert transitions are applied, logged and published one by one, in order.
  */
 export const commitReadingsLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[4], outbox = ARGV[7],
@@ -201,8 +207,105 @@ local now = nowMs()
 local outcomes = {}
 local conflicts = {}
 local counts = { accepted = 0, duplicates = 0, late = 0, unregistered = 0 }
-local function conflictOf(ek)
-  local r = monitorRecord(ctx, ek)
+-- Per entity touched by the batch, in first-seen order: what is stored, and what waits for the end of the batch.
+local entities = {}
+local order = {}
+local function entityOf(ek)
+  local e = entities[ek]
+  if e then return e end
+  e = { ek = ek, readings = base .. 'readings:' .. ek, live = base .. 'live:' .. ek, stored = 0 }
+  local liveAt = redis.call('HGET', e.live, 'at')
+  e.liveAt = liveAt and tonumber(liveAt) or nil
+  entities[ek] = e
+  order[#order + 1] = ek
+  return e
+end
+local function loadMonitor(e)
+  if e.version then return end
+  local m = redis.call('HMGET', base .. 'monitor:' .. e.ek, 'version', 'horizon')
+  e.version = tonumber(m[1] or '0')
+  e.horizonField = m[2]
+end
+-- The horizon's net change: a member's last operation in the batch wins.
+local function addHorizon(e, first, count)
+  for i = first, first + count * ${argsPerHorizonReading} - 1, ${argsPerHorizonReading} do
+    e.hRemove[ARGV[i + 1]] = nil
+    e.hAdd[ARGV[i + 1]] = ARGV[i]
+  end
+end
+local function removeHorizon(e, first, count)
+  for i = first, first + count - 1 do
+    e.hAdd[ARGV[i]] = nil
+    e.hRemove[ARGV[i]] = true
+  end
+end
+local function setPendingMonitor(e, stateJson, nextCheckAt, h)
+  local key = base .. 'monitor-horizon:' .. e.ek
+  if not e.hAdd then
+    e.hAdd = {}
+    e.hRemove = {}
+    if h.replace ~= '1' and e.horizonField ~= 'zset' and e.version > 0 then
+      moveHorizonOut(key, redis.call('HGET', base .. 'monitor:' .. e.ek, 'state'))
+    end
+    e.horizonField = 'zset'
+  end
+  if h.replace == '1' then
+    redis.call('DEL', key)
+    e.hAdd = {}
+    e.hRemove = {}
+  end
+  removeHorizon(e, h.firstRemoved, h.removed)
+  addHorizon(e, h.firstAdded, h.added)
+  e.version = e.version + 1
+  e.stateJson = stateJson
+  e.nextCheckAt = nextCheckAt
+end
+local function flushMonitor(e)
+  if not e.stateJson then return end
+  local key = base .. 'monitor-horizon:' .. e.ek
+  local removed = {}
+  for member in pairs(e.hRemove) do removed[#removed + 1] = member end
+  if #removed > 0 then redis.call('ZREM', key, unpack(removed)) end
+  local added = {}
+  for member, score in pairs(e.hAdd) do
+    added[#added + 1] = score
+    added[#added + 1] = member
+  end
+  if #added > 0 then redis.call('ZADD', key, unpack(added)) end
+  redis.call('HSET', base .. 'monitor:' .. e.ek, 'version', e.version, 'state', e.stateJson, 'horizon', 'zset')
+  if e.nextCheckAt == '' then redis.call('ZREM', base .. 'due', e.ek)
+  else redis.call('ZADD', base .. 'due', e.nextCheckAt, e.ek) end
+  e.stateJson = nil
+  e.hAdd = {}
+  e.hRemove = {}
+end
+local function flushEntity(e)
+  flushMonitor(e)
+  if e.pendingLive then
+    local l = e.pendingLive
+    redis.call('HSET', e.live, 'at', l[1], 'state', l[2])
+    redis.call('ZADD', base .. 'live-index', l[3], e.ek)
+    redis.call('PUBLISH', liveChannel, l[2])
+    e.pendingLive = nil
+  end
+  if e.stored > 0 then
+    redis.call('ZREMRANGEBYRANK', e.readings, 0, -(maxReadings + 1))
+    redis.call('ZREMRANGEBYSCORE', e.readings, '-inf', '(' .. string.format('%.0f', e.liveAt - maxAge))
+    redis.call('ZREMRANGEBYSCORE', base .. 'checkpoints:' .. e.ek, '-inf',
+      '(' .. string.format('%.0f', e.liveAt - maxAge - ${CHECKPOINT_INTERVAL_MS}))
+    e.stored = 0
+  end
+end
+-- A reading already in the history, unless a trim after each stored reading would have removed it by now.
+local function isDuplicate(e, at)
+  if redis.call('ZCOUNT', e.readings, at, at) == 0 then return false end
+  if e.stored == 0 then return true end
+  if tonumber(at) < e.liveAt - maxAge then return false end
+  return redis.call('ZCOUNT', e.readings, '(' .. at, '+inf') < maxReadings
+end
+local function conflictOf(e)
+  flushMonitor(e)
+  local r = monitorRecord(ctx, e.ek)
   for i = 1, 4 do conflicts[#conflicts + 1] = r[i] end
   return 'c'
 end
@@ -222,49 +325,38 @@ for n = 1, tonumber(ARGV[10]) do
   horizon.firstRemoved = firstCheckpoint + tonumber(checkpointCount) * ${argsPerCheckpoint}
   horizon.firstAdded = horizon.firstRemoved + horizon.removed
   o = horizon.firstAdded + horizon.added * ${argsPerHorizonReading}
-  local readings = base .. 'readings:' .. ek
-  local monitorKey = base .. 'monitor:' .. ek
+  local e = entityOf(ek)
   if monitored and broken[ek] then
-    outcomes[n] = conflictOf(ek)
-  elseif redis.call('ZCOUNT', readings, at, at) > 0 then
+    outcomes[n] = conflictOf(e)
+  elseif isDuplicate(e, at) then
     counts.duplicates = counts.duplicates + 1
     if monitored then broken[ek] = true end
     outcomes[n] = 'd'
   else
     local stored = true
     if monitored then
-      local current = redis.call('HMGET', monitorKey, 'version', 'horizon')
-      local version = tonumber(current[1] or '0')
-      if version ~= tonumber(expected) then
+      loadMonitor(e)
+      if e.version ~= tonumber(expected) then
         broken[ek] = true
         stored = false
-        outcomes[n] = conflictOf(ek)
+        outcomes[n] = conflictOf(e)
       else
-        local storedState = false
-        if current[2] ~= 'zset' and version > 0 then storedState = redis.call('HGET', monitorKey, 'state') end
-        setMonitor(ctx, ek, version, stateJson, nextCheckAt, horizon, current[2], storedState)
-        setCheckpoints(ctx, ek, version, firstCheckpoint, tonumber(checkpointCount))
+        setPendingMonitor(e, stateJson, nextCheckAt, horizon)
+        setCheckpoints(ctx, ek, e.version - 1, firstCheckpoint, tonumber(checkpointCount))
       end
     end
     if stored then
-      local liveKey = base .. 'live:' .. ek
-      local liveAt = redis.call('HGET', liveKey, 'at')
-      local newest = tonumber(at)
-      if liveAt and tonumber(liveAt) > newest then newest = tonumber(liveAt) end
-      redis.call('ZADD', readings, at, readingJson)
-      redis.call('ZREMRANGEBYRANK', readings, 0, -(maxReadings + 1))
-      redis.call('ZREMRANGEBYSCORE', readings, '-inf', '(' .. string.format('%.0f', newest - maxAge))
-      redis.call('ZREMRANGEBYSCORE', base .. 'checkpoints:' .. ek, '-inf',
-        '(' .. string.format('%.0f', newest - maxAge - ${CHECKPOINT_INTERVAL_MS}))
+      local reading = tonumber(at)
+      redis.call('ZADD', e.readings, at, readingJson)
+      e.stored = e.stored + 1
       counts.accepted = counts.accepted + 1
       local late = 's'
-      if liveAt and tonumber(liveAt) > tonumber(at) then
+      if e.liveAt and e.liveAt > reading then
         late = 'l'
         counts.late = counts.late + 1
-      elseif not liveAt or tonumber(liveAt) < tonumber(at) then
-        redis.call('HSET', liveKey, 'at', at, 'state', liveJson)
-        redis.call('ZADD', base .. 'live-index', receivedAt, ek)
-        redis.call('PUBLISH', liveChannel, liveJson)
+      elseif not e.liveAt or e.liveAt < reading then
+        e.liveAt = reading
+        e.pendingLive = { at, liveJson, receivedAt }
       end
       if registered == '0' then
         counts.unregistered = counts.unregistered + 1
@@ -280,6 +372,7 @@ for n = 1, tonumber(ARGV[10]) do
     end
   end
 end
+for _, ek in ipairs(order) do flushEntity(entities[ek]) end
 for field, count in pairs(counts) do
   if count > 0 then redis.call('HINCRBY', KEYS[1], field, count) end
 end

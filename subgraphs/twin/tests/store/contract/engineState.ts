@@ -110,6 +110,26 @@ export function describeEngineStateContract({ adapter, createStore, uniquePrefix
       expect(await store.monitor(box)).toEqual(record);
     });
 
+    it("hands back the state of the last commit stored when a group commit's chain stops on a conflict", async () => {
+      const store = open();
+      let record: MonitorRecord = { state: null, version: 0 };
+      const batch: ReadingCommit[] = [];
+      for (const minute of [0, 2, 1, 4]) {
+        const { commit, state } = commitOf(record, reading(minute, temperatureAt(minute)));
+        batch.push(commit);
+        record = { state, version: record.version + 1 };
+      }
+      const stale = commitOf({ state: record.state, version: 1 }, reading(6, 5)).commit;
+      const outcomes = await store.commitReadings([...batch, stale, commitOf(record, reading(8, 5)).commit]);
+      expect(outcomes.slice(0, 4).map((o) => o.status)).toEqual(['stored', 'stored', 'stored', 'stored']);
+      expect(outcomes.slice(4)).toEqual([
+        { status: 'conflict', current: record },
+        { status: 'conflict', current: record },
+      ]);
+      expect(await store.monitor(box)).toEqual(record);
+      expect((await store.readings(box)).map((r) => (r.at - t0) / 60_000)).toEqual([0, 1, 2, 4]);
+    });
+
     it('hands the whole stored state back with a conflict, to a commit and to a tick', async () => {
       const store = open();
       let record: MonitorRecord = { state: null, version: 0 };

@@ -1,6 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EntityRef, ReadingCommit, TwinStore } from '../../../src/store/index.ts';
-import { alertEvent, box, type ContractHarness, monitored, plain, reading, sample, stateAt, t0 } from './fixtures.ts';
+import type { EntityRef, LiveState, ReadingCommit, TwinStore } from '../../../src/store/index.ts';
+import {
+  alertEvent,
+  box,
+  type ContractHarness,
+  monitored,
+  plain,
+  reading,
+  sample,
+  stateAt,
+  t0,
+  until,
+} from './fixtures.ts';
 
 const unknown: EntityRef = { entityType: 'CONTAINER', code: 'BOX-9999' };
 
@@ -69,6 +80,56 @@ export function describeGroupCommitContract({ adapter, createStore, uniquePrefix
         await observable(sequential, [box, sample, unknown]),
       );
       expect((await batched.alert(raised.alertId))?.state).toBe('CLEARED_UNACKNOWLEDGED');
+    });
+
+    it('gives the outcomes and the state of one commit after another when the hot window trims inside the batch', async () => {
+      const retention = { maxReadings: 3, maxAgeMs: 10_000 };
+      const batched = createStore({ prefix: uniquePrefix(), retention });
+      const sequential = createStore({ prefix: uniquePrefix(), retention });
+      stores.push(batched, sequential);
+      const commits: ReadingCommit[] = [
+        plain(box, reading(t0)),
+        plain(box, reading(t0 + 5000)),
+        // Moves the window past the first two: their redeliveries below are stored again, late.
+        plain(box, reading(t0 + 20_000)),
+        plain(box, reading(t0)),
+        plain(box, reading(t0 + 5000)),
+        plain(box, reading(t0 + 15_000)),
+        plain(box, reading(t0 + 15_000)),
+        ...[1000, 2000, 3000, 4000].map((ms) => plain(sample, reading(t0 + ms))),
+        // The cap of three dropped the first: stored again; the third is still there: a duplicate.
+        plain(sample, reading(t0 + 1000)),
+        plain(sample, reading(t0 + 3000)),
+      ];
+      const outcomes = await batched.commitReadings(commits);
+      const oneByOne = [];
+      for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+      expect(outcomes).toEqual(oneByOne);
+      expect(outcomes.map((o) => o.status)).toContain('duplicate');
+      expect(outcomes[3]).toEqual({ status: 'stored', late: true });
+      expect(outcomes[11]).toEqual({ status: 'stored', late: true });
+      expect(await observable(batched, [box, sample])).toEqual(await observable(sequential, [box, sample]));
+    });
+
+    it("publishes each entity's newest live state of a batch once, after its writes", async () => {
+      const store = open();
+      const published: LiveState[] = [];
+      const stop = await store.subscribeLiveState((live) => published.push(live));
+      await store.commitReadings([
+        plain(box, reading(t0)),
+        plain(sample, reading(t0 + 1000)),
+        plain(box, reading(t0 + 2000)),
+        plain(box, reading(t0 + 1000)),
+        plain(sample, reading(t0 + 500)),
+      ]);
+      await until(() => published.length >= 2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await stop();
+      expect(published.map((live) => [live.code, live.at - t0])).toEqual([
+        [box.code, 2000],
+        [sample.code, 1000],
+      ]);
+      expect(published[0]).toEqual(await store.live(box));
     });
 
     it('stops an entity after a conflict: its later engine commits in the batch are not written; others are', async () => {
