@@ -33,6 +33,10 @@ const durationMs = minutes * 60_000;
 // Memory: the first window right after warm-up against the last window of the run.
 const warmUpMs = Math.max(60_000, 0.2 * durationMs);
 const windowMs = Math.max(60_000, 0.1 * durationMs);
+// A process restarted by a fault starts afresh: its memory is judged from its own first window after a settling time,
+// so the faults end early enough for that window to close before the run's last one.
+const restartSettleMs = 60_000;
+const restartWindowMs = 60_000;
 const outageMs = 5000;
 const log = (line: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -194,7 +198,9 @@ async function soak(stack: Stack): Promise<number> {
     );
   }, 30_000);
 
-  const faultWindow = { from: warmUpMs + windowMs, to: durationMs - windowMs - 30_000 };
+  const faultWindow = { from: warmUpMs + windowMs, to: durationMs - windowMs - restartSettleMs - restartWindowMs };
+  /** When each process a fault restarted was back (ms since the start). */
+  const restartedAt: Record<string, number> = {};
   const byName = (name: string) => stack.processes().find((p) => p.name === name) as ServiceProcess;
   // As an orchestrator does: a start that does not become ready is killed and tried again.
   const bringBack = async (name: string) => {
@@ -211,10 +217,12 @@ async function soak(stack: Stack): Promise<number> {
     await byName(name).kill('SIGKILL');
     await pause(outageMs);
     await bringBack(name);
+    restartedAt[name] = at();
   };
   const restart = (name: string) => async () => {
     await byName(name).stop();
     await bringBack(name);
+    restartedAt[name] = at();
   };
   const faults = [
     { fault: 'bridge SIGKILL', run: crashAndRestart('bridge') },
@@ -323,6 +331,13 @@ async function soak(stack: Stack): Promise<number> {
     samples,
     { from: warmUpMs, to: warmUpMs + windowMs },
     { from: durationMs - windowMs, to: durationMs + 1 },
+    0.15,
+    Object.fromEntries(
+      Object.entries(restartedAt).map(([service, back]) => [
+        service,
+        { from: back + restartSettleMs, to: back + restartSettleMs + restartWindowMs },
+      ]),
+    ),
   );
   const ingest = await store.ingestStats();
   const services = memory.filter((m) => m.service !== 'publisher');

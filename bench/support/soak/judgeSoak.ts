@@ -70,21 +70,28 @@ const median = (values: number[]) => {
 };
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
-/** Per service: median RSS in [first.from, first.to) and in [last.from, last.to), their ratio, flat within ±tolerance. */
+/**
+ * Per service: median RSS in [first.from, first.to) and in [last.from, last.to), their ratio, flat within ±tolerance.
+ * A service in `firstAfterRestart` was restarted during the run: its first window is the one given there (the new
+ * process settled), since the old process's memory says nothing about the new one's.
+ */
 export function memoryFlat(
   samples: readonly MemorySample[],
   first: { from: number; to: number },
   last: { from: number; to: number },
   tolerance = 0.15,
+  firstAfterRestart: Record<string, { from: number; to: number }> = {},
 ) {
   const services = [...new Set(samples.map((s) => s.service))];
   return services.map((service) => {
     const mine = samples.filter((s) => s.service === service && Number.isFinite(s.rssBytes));
-    const firstMedian = median(mine.filter((s) => s.atMs >= first.from && s.atMs < first.to).map((s) => s.rssBytes));
+    const own = firstAfterRestart[service] ?? first;
+    const firstMedian = median(mine.filter((s) => s.atMs >= own.from && s.atMs < own.to).map((s) => s.rssBytes));
     const lastMedian = median(mine.filter((s) => s.atMs >= last.from && s.atMs < last.to).map((s) => s.rssBytes));
     const ratio = lastMedian / firstMedian;
     return {
       service,
+      ...(firstAfterRestart[service] ? { firstWindowAfterRestartS: Math.round(own.from / 1000) } : {}),
       firstMb: mb(firstMedian),
       lastMb: mb(lastMedian),
       maxMb: mb(Math.max(...mine.map((s) => s.rssBytes))),
