@@ -67,9 +67,14 @@ async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
   const lastMs: number[] = [];
   const firstMs: number[] = [];
   let cpuAtStart = 0;
+  let clientCpuAtStart = 0;
+  const clientCpuMs = () => fleet.pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   for (let i = 0; i < rounds + 2; i++) {
     if (i === 2 && gateway && profileDir) await gateway.startCpuProfile();
-    if (i === 2) cpuAtStart = processCpuMs(stack.gatewayPid);
+    if (i === 2) {
+      cpuAtStart = processCpuMs(stack.gatewayPid);
+      clientCpuAtStart = clientCpuMs();
+    }
     await cycles.begin();
     const [raised, cleared] = (await fleet.expect(['RAISED', 'CLEARED'])) as [
       Promise<{ firstAt: number; lastAt: number }>,
@@ -87,10 +92,16 @@ async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
   }
   // Each round sends two events (RAISED, CLEARED) to every client.
   const gatewayCpuMsPerEvent = (processCpuMs(stack.gatewayPid) - cpuAtStart) / (rounds * 2);
+  const clientsCpuMsPerEvent = (clientCpuMs() - clientCpuAtStart) / (rounds * 2);
   if (gateway && profileDir) {
     await gateway.stopCpuProfile(join(profileDir, `gateway-fanout-${fleet.clients}.cpuprofile`));
   }
-  return { lastMs: lastMs.sort((a, b) => a - b), firstMs: firstMs.sort((a, b) => a - b), gatewayCpuMsPerEvent };
+  return {
+    lastMs: lastMs.sort((a, b) => a - b),
+    firstMs: firstMs.sort((a, b) => a - b),
+    gatewayCpuMsPerEvent,
+    clientsCpuMsPerEvent,
+  };
 }
 
 const twinIdentity = await stack.twinIdentity();
@@ -114,7 +125,7 @@ try {
   for (const clients of clientCounts) {
     const idle = await gateway.memoryAfterGc();
     const viaGateway = await fleetOf(clients, false);
-    const { lastMs, firstMs, gatewayCpuMsPerEvent } = await fanOut(viaGateway, gateway);
+    const { lastMs, firstMs, gatewayCpuMsPerEvent, clientsCpuMsPerEvent } = await fanOut(viaGateway, gateway);
     const loaded = await gateway.memoryAfterGc();
     if (profileDir) await gateway.writeHeapSnapshot(join(profileDir, `gateway-fanout-${clients}.heapsnapshot`));
     await viaGateway.dispose();
@@ -144,6 +155,9 @@ try {
         // The gateway process's CPU (user + system, /proc) per event sent to all the clients, and per client.
         gatewayCpuMsPerEvent: round(gatewayCpuMsPerEvent, 1),
         gatewayCpuMicrosPerClientEvent: round((gatewayCpuMsPerEvent * 1000) / clients, 1),
+        // The client processes' CPU for the same events: they share the machine's cores with the gateway.
+        clientsCpuMsPerEvent: round(clientsCpuMsPerEvent, 1),
+        clientsCpuMicrosPerClientEvent: round((clientsCpuMsPerEvent * 1000) / clients, 1),
         loadAverage: loadavg().map((l) => round(l, 1)),
         ...(typeof direct === 'string'
           ? { baselineTwinDirect: direct }
