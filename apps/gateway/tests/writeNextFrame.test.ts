@@ -73,4 +73,33 @@ describe('a next message written as one frame on the TCP connection', () => {
     for (const prefix of prefixes) writeNextFrame(connection, prefix, delivery, () => {});
     expect((await arrived(3)).map((message) => JSON.parse(message).id)).toEqual(['1', '22', '333']);
   });
+
+  it('reports a frame written only once the kernel has it: a client that stops reading holds back the next result', async () => {
+    const prefix = nextMessagePrefix('stalled');
+    const delivery = deliveryOf({ padding: 'x'.repeat(64 * 1024) });
+    client.pause();
+    let sent = 0;
+    let waiting = false;
+    // The socket buffers of both ends fill up; then a write is not written at once and its callback waits.
+    while (!waiting && sent < 10_000) {
+      let now = false;
+      writeNextFrame(connection, prefix, delivery, () => {
+        now = true;
+      });
+      sent++;
+      waiting = !now;
+    }
+    expect(waiting).toBe(true);
+    const written = new Promise<void>((resolve) => writeNextFrame(connection, prefix, delivery, () => resolve()));
+    sent++;
+    let done = false;
+    void written.then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(done).toBe(false);
+    client.resume();
+    await written;
+    expect((await arrived(sent)).every((message) => JSON.parse(message).id === 'stalled')).toBe(true);
+  });
 });

@@ -214,9 +214,11 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
         // Results go out as they come, each encoded once for all the clients that share it: per client, only its id
         // and the frame header are added and written at once (ws would frame and encode a string per client).
         const prefix = nextMessagePrefix(id);
+        // Negotiated at the handshake (none, unless compression is turned on): frames are then written as they are.
+        const framesAsIs = socket.extensions === '';
         return options.hub.subscribe(prepared.plan, identity, {
           write: (delivery, written) => {
-            if (!delivery.result.errors && socket.readyState === socket.OPEN && socket.extensions === '') {
+            if (framesAsIs && !delivery.result.errors && socket.readyState === socket.OPEN) {
               writeNextFrame(connection, prefix, delivery, written);
               return;
             }

@@ -13,6 +13,8 @@ function bodyOf(delivery: Delivery): Buffer {
   return body;
 }
 
+const nothing = Buffer.alloc(0);
+
 /** What precedes the shared body in one subscription's `next` messages: `{"id":"<its id>"`, made once per subscription. */
 export function nextMessagePrefix(id: string): Buffer {
   return Buffer.from(`{"id":${JSON.stringify(id)}`);
@@ -23,6 +25,7 @@ export function nextMessagePrefix(id: string): Buffer {
  * unmasked text frame (RFC 6455 §5.2, server to client) of the subscription's prefix and the result's body, which is
  * encoded once per result however many clients it goes to. Only for a socket without extensions (no compression),
  * open, with nothing queued in ws (ws writes its frames synchronously then), so frames stay in order with ws's own.
+ * `written` is called once the kernel has the frame: at once, or when the socket's earlier writes are out.
  */
 export function writeNextFrame(
   connection: Socket,
@@ -46,5 +49,8 @@ export function writeNextFrame(
   }
   frame.set(prefix, header);
   frame.set(body, header + prefix.length);
-  connection.write(frame, written);
+  // Without a callback a write the kernel takes at once costs no tick; one it does not take is awaited behind it.
+  connection.write(frame);
+  if (connection.writableLength === 0) written();
+  else connection.write(nothing, written);
 }
