@@ -49,15 +49,50 @@ async function untilLive(fleet: SubscriberFleet): Promise<void> {
   throw new Error('subscriptions never became live');
 }
 
+/**
+ * Asks the gateway's /health every 20 ms until stopped: how long the gateway keeps other work waiting while it
+ * writes an event to every client (it answers between turns of clients).
+ */
+function probeHealth(gatewayUrl: string) {
+  const url = new URL('/health', gatewayUrl);
+  const times: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      // A refused or reset request counts as the longest wait, not as a failed run.
+      await fetch(url)
+        .then((response) => response.arrayBuffer())
+        .then(
+          () => times.push(performance.now() - started),
+          () => times.push(Number.POSITIVE_INFINITY),
+        );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return times.sort((a, b) => a - b);
+  };
+}
+
 /** Times publish → first and last client for `rounds` alerts (after two warm-up alerts), sorted. */
 async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
   await untilLive(fleet);
   const lastMs: number[] = [];
   const firstMs: number[] = [];
   let cpuAtStart = 0;
+  let clientCpuAtStart = 0;
+  const clientCpuMs = () => fleet.pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  let stopProbe: (() => Promise<number[]>) | undefined;
   for (let i = 0; i < rounds + 2; i++) {
     if (i === 2 && gateway && profileDir) await gateway.startCpuProfile();
-    if (i === 2) cpuAtStart = processCpuMs(stack.gatewayPid);
+    if (i === 2) {
+      stopProbe = probeHealth(stack.gatewayUrl);
+      cpuAtStart = processCpuMs(stack.gatewayPid);
+      clientCpuAtStart = clientCpuMs();
+    }
     await cycles.begin();
     const [raised, cleared] = (await fleet.expect(['RAISED', 'CLEARED'])) as [
       Promise<{ firstAt: number; lastAt: number }>,
@@ -75,10 +110,18 @@ async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
   }
   // Each round sends two events (RAISED, CLEARED) to every client.
   const gatewayCpuMsPerEvent = (processCpuMs(stack.gatewayPid) - cpuAtStart) / (rounds * 2);
+  const clientsCpuMsPerEvent = (clientCpuMs() - clientCpuAtStart) / (rounds * 2);
+  const healthMs = (await stopProbe?.()) ?? [];
   if (gateway && profileDir) {
     await gateway.stopCpuProfile(join(profileDir, `gateway-fanout-${fleet.clients}.cpuprofile`));
   }
-  return { lastMs: lastMs.sort((a, b) => a - b), firstMs: firstMs.sort((a, b) => a - b), gatewayCpuMsPerEvent };
+  return {
+    lastMs: lastMs.sort((a, b) => a - b),
+    firstMs: firstMs.sort((a, b) => a - b),
+    gatewayCpuMsPerEvent,
+    clientsCpuMsPerEvent,
+    healthMs,
+  };
 }
 
 const twinIdentity = await stack.twinIdentity();
@@ -102,7 +145,7 @@ try {
   for (const clients of clientCounts) {
     const idle = await gateway.memoryAfterGc();
     const viaGateway = await fleetOf(clients, false);
-    const { lastMs, firstMs, gatewayCpuMsPerEvent } = await fanOut(viaGateway, gateway);
+    const { lastMs, firstMs, gatewayCpuMsPerEvent, clientsCpuMsPerEvent, healthMs } = await fanOut(viaGateway, gateway);
     const loaded = await gateway.memoryAfterGc();
     if (profileDir) await gateway.writeHeapSnapshot(join(profileDir, `gateway-fanout-${clients}.heapsnapshot`));
     await viaGateway.dispose();
@@ -132,6 +175,12 @@ try {
         // The gateway process's CPU (user + system, /proc) per event sent to all the clients, and per client.
         gatewayCpuMsPerEvent: round(gatewayCpuMsPerEvent, 1),
         gatewayCpuMicrosPerClientEvent: round((gatewayCpuMsPerEvent * 1000) / clients, 1),
+        // The client processes' CPU for the same events: they share the machine's cores with the gateway.
+        clientsCpuMsPerEvent: round(clientsCpuMsPerEvent, 1),
+        clientsCpuMicrosPerClientEvent: round((clientsCpuMsPerEvent * 1000) / clients, 1),
+        // GET /health during the measured rounds, every 20 ms: how long other requests wait behind a fan-out.
+        healthP99Ms: round(percentile(healthMs, 99)),
+        healthMaxMs: round(healthMs.at(-1) ?? Number.NaN),
         loadAverage: loadavg().map((l) => round(l, 1)),
         ...(typeof direct === 'string'
           ? { baselineTwinDirect: direct }

@@ -102,6 +102,8 @@ export type FleetCommand =
 /** Many clients of one subscription, spread over child processes. */
 export interface SubscriberFleet {
   clients: number;
+  /** The child processes' ids (to read their CPU time: the clients' share of the machine). */
+  pids: number[];
   /**
    * Resolves once every child waits for the next event of each transition (so the event may be published), with one
    * promise per transition: the first and last arrival over all the clients.
@@ -189,6 +191,7 @@ export async function startSubscriberFleet(options: FleetOptions): Promise<Subsc
   };
   return {
     clients: options.clients,
+    pids: children.map((child) => child.pid ?? 0),
     async expect(transitions) {
       const expected = transitions.map(expectOne);
       await Promise.race([Promise.all(expected.map((e) => e.whenRegistered)), failed]);

@@ -1,6 +1,7 @@
 import { services, startTcpProxy, type TcpProxy, uniqueName } from '@bst/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSharedLimits } from '../src/limits/createSharedLimits.ts';
 import { createGateway, type Gateway } from '../src/server.ts';
 import { connectionOutcome, gatewayClient, waitFor } from './fixtures/gatewayClient.ts';
 import { type ShelfPlatform, startShelfPlatform, testJwtSecret } from './fixtures/startShelfPlatform.ts';
@@ -132,5 +133,35 @@ describe('a Redis outage', () => {
       'the limits to be shared again',
       10_000,
     );
+  });
+});
+
+describe('leases held by an instance are renewed while it lives', () => {
+  it('keeps every place of an identity with thousands of sockets past the lease time, and frees them on close', async () => {
+    const prefix = uniqueName('gateway_leases');
+    const leaseMs = 600;
+    const limits = createSharedLimits({ redis: { url: services.redisUrl, prefix }, leaseMs });
+    const redis = new Redis(services.redisUrl);
+    try {
+      await limits.ready();
+      const leases = Array.from({ length: 1200 }, () => limits.newLease());
+      const granted = await Promise.all(leases.map((lease) => limits.acquire('sockets', 'crowd', lease, 5000)));
+      expect(granted.every(Boolean)).toBe(true);
+      expect(await limits.acquire('subscriptions', 'alone', limits.newLease(), 1)).toBe(true);
+      // Three lease times later, only renewals (in batches) can have kept them: an unrenewed lease has expired.
+      await new Promise((resolve) => setTimeout(resolve, leaseMs * 3));
+      const now = Number((await redis.time())[0]) * 1000;
+      const crowd = await redis.zrange(`${prefix}:sockets:crowd`, 0, -1, 'WITHSCORES');
+      expect(crowd.length / 2).toBe(1200);
+      expect(Math.min(...crowd.filter((_, i) => i % 2 === 1).map(Number))).toBeGreaterThan(now);
+      expect(await redis.zcard(`${prefix}:subscriptions:alone`)).toBe(1);
+      expect(await limits.acquire('subscriptions', 'alone', limits.newLease(), 1)).toBe(false);
+    } finally {
+      await limits.close();
+      expect(await redis.zcard(`${prefix}:sockets:crowd`)).toBe(0);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
   });
 });

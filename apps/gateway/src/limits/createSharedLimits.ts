@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRateLimiter, type RateDecision, type RateLimit } from './createRateLimiter.ts';
-import { acquireLeaseLua, renewLeaseLua, takeTokenLua } from './sharedLimitScripts.ts';
+import { acquireLeaseLua, renewLeasesLua, takeTokenLua } from './sharedLimitScripts.ts';
 
 export type LeaseKind = 'sockets' | 'subscriptions';
 
@@ -43,8 +43,11 @@ export interface SharedLimitsOptions {
 interface LeaseCommands {
   bstTakeToken(key: string, capacity: number, perMs: number): Promise<[number, number]>;
   bstAcquireLease(key: string, lease: string, leaseMs: number, max: number): Promise<number>;
-  bstRenewLease(key: string, lease: string, leaseMs: number): Promise<number>;
+  bstRenewLeases(key: string, leaseMs: number, ...leases: string[]): Promise<number>;
 }
+
+// Leases renewed per call: Lua's unpack takes a few thousand values, and one call should hold Redis for little time.
+const renewBatch = 500;
 
 export function createSharedLimits(options: SharedLimitsOptions): SharedLimits {
   const rate = options.rateLimit?.perMinute ? options.rateLimit : undefined;
@@ -69,7 +72,7 @@ export function createSharedLimits(options: SharedLimitsOptions): SharedLimits {
   if (redis) {
     redis.defineCommand('bstTakeToken', { numberOfKeys: 1, lua: takeTokenLua });
     redis.defineCommand('bstAcquireLease', { numberOfKeys: 1, lua: acquireLeaseLua });
-    redis.defineCommand('bstRenewLease', { numberOfKeys: 1, lua: renewLeaseLua });
+    redis.defineCommand('bstRenewLeases', { numberOfKeys: 1, lua: renewLeasesLua });
     // Connection errors surface as failed commands (and the degraded state); the event only needs a listener.
     redis.on('error', () => {});
   }
@@ -97,7 +100,11 @@ export function createSharedLimits(options: SharedLimitsOptions): SharedLimits {
   const renew = setInterval(() => {
     if (!commands || held.size === 0) return;
     const pipeline = commands.pipeline() as unknown as LeaseCommands & { exec(): Promise<unknown> };
-    for (const [key, leases] of held) for (const lease of leases) void pipeline.bstRenewLease(key, lease, leaseMs);
+    for (const [key, leases] of held) {
+      const all = [...leases];
+      for (let i = 0; i < all.length; i += renewBatch)
+        void pipeline.bstRenewLeases(key, leaseMs, ...all.slice(i, i + renewBatch));
+    }
     void shared(() => pipeline.exec());
   }, leaseMs / 3);
   renew.unref();

@@ -26,6 +26,7 @@ import type { ErrorMask } from './maskErrors.ts';
 import { type PreparedOperation, prepareOperation } from './prepareOperation.ts';
 import { slowConsumerCloseCode, slowConsumerGraceMs, slowConsumerMessage } from './slowConsumer.ts';
 import { waitAtMost } from './waitAtMost.ts';
+import { nextMessagePrefix, writeNextFrame } from './writeNextFrame.ts';
 
 type ConnectionState = {
   identity?: Identity;
@@ -42,6 +43,8 @@ interface OperationContextValue {
   id: string;
   identity: Identity;
   socket: WebSocket;
+  /** The socket's TCP connection, which `next` frames are written to directly. */
+  connection: Socket;
   prepared: PreparedOperation;
   request: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
   release(): void;
@@ -228,6 +231,7 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
           id,
           identity,
           socket: ctx.extra.socket,
+          connection: ctx.extra.request.socket,
           prepared,
           request: payload,
           release,
@@ -242,17 +246,24 @@ export function useGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQLWe
         return args;
       },
       subscribe: (args) => {
-        const { id, identity, socket, prepared, request, release } = args.contextValue as OperationContextValue;
+        const { id, identity, socket, connection, prepared, request, release } =
+          args.contextValue as OperationContextValue;
         if (prepared.kind !== 'subscription') return executeThroughApollo(options.apollo, request, identity);
         options.metrics.activeSubscriptions.inc({ transport: 'ws' });
-        // Results go out as they come, each serialised once for all the clients that share it: only this client's
-        // envelope is added here (graphql-ws would run a promise chain, the onNext hook and a stringify per client).
-        const envelope = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+        // Results go out as they come, each encoded once for all the clients that share it: per client, only its id
+        // and the frame header are added and written at once (ws would frame and encode a string per client).
+        const prefix = nextMessagePrefix(id);
+        // Negotiated at the handshake (none, unless compression is turned on): frames are then written as they are.
+        const framesAsIs = socket.extensions === '';
         return options.hub.subscribe(prepared.plan, identity, {
           write: (delivery, written) => {
+            if (framesAsIs && !delivery.result.errors && socket.readyState === socket.OPEN) {
+              writeNextFrame(connection, prefix, delivery, written);
+              return;
+            }
+            // Errors are masked per client; on a socket that is closing, ws calls `written` with an error next tick.
             const payload = delivery.result.errors ? JSON.stringify(maskResult(delivery.result)) : delivery.json;
-            // On a socket that is closing, ws calls `written` (with an error) on the next tick: the client is leaving.
-            socket.send(`${envelope}${payload}}`, written);
+            socket.send(`{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`, written);
           },
           onClose: () => {
             options.metrics.activeSubscriptions.dec({ transport: 'ws' });
