@@ -16,6 +16,7 @@ import { processRssBytes, type ServiceProcess, type Stack, startStack } from '@b
 import { createRedisTwinStore } from '@bst/twin';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
+import { gatewayAdmin } from './support/gatewayAdmin.ts';
 import { type AlertFollower, alertEventKey, followOverSse, followOverWebSocket } from './support/soak/followAlerts.ts';
 import { compareAlertEvents, type MemorySample, memoryFlat, missingReadings } from './support/soak/judgeSoak.ts';
 import type { PublisherReport, PublisherSettings } from './support/soak/publishReadings.ts';
@@ -93,16 +94,7 @@ process.exit(exitCode);
 async function soak(stack: Stack): Promise<number> {
   const adminToken = await signToken(stack.jwtSecret, { subject: 'soak-admin', roles: ['admin'] }, '4h');
   const viewerToken = () => signToken(stack.jwtSecret, { subject: 'soak', roles: ['viewer'] }, '4h');
-  const admin = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-    const response = await fetch(stack.gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T; errors?: unknown[] };
-    if (body.errors?.length || !body.data) throw new Error(`admin request failed: ${JSON.stringify(body.errors)}`);
-    return body.data;
-  };
+  const admin = gatewayAdmin(stack.gateway.url, adminToken);
   // Refrigerated, raised at once, never escalated by budget, silent only after an hour (outages are seconds).
   const { createStorageProfile } = await admin<{ createStorageProfile: { id: string } }>(
     'mutation ($input: StorageProfileInput!) { createStorageProfile(input: $input) { id } }',

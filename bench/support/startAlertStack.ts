@@ -5,6 +5,7 @@ import { signToken } from '@bst/gateway';
 import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
 import { connectMqttDevice, freePort, startStack } from '@bst/testing';
 import { createRedisTwinStore } from '@bst/twin';
+import { gatewayAdmin } from './gatewayAdmin.ts';
 
 export const minute = 60_000;
 const catalogPollMs = 200;
@@ -66,16 +67,7 @@ export async function startAlertStack(label: string, options: AlertStackOptions 
     /** A client of the stack's twin store (the alert stream the clients' events are compared with). */
     store,
     /** A query or mutation through the gateway as an admin (creating profiles and containers). */
-    async admin<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-      const response = await fetch(gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: T; errors?: unknown[] };
-      if (body.errors?.length || !body.data) throw new Error(`admin request failed: ${JSON.stringify(body.errors)}`);
-      return body.data;
-    },
+    admin: gatewayAdmin(gatewayUrl, adminToken),
     /**
      * Resolves once the bridge knows the containers: the catalog cached in the store (written by whoever loaded it
      * from core) lists them, and the bridge, polling core's catalog version, has had two polls to pick it up.
