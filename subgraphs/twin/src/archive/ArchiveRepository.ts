@@ -160,6 +160,11 @@ export class ArchiveRepository {
     return (this.options.now ?? Date.now)() - this.options.retentionMs;
   }
 
+  /** `postgres` (a server that can go away or freeze) or `pglite` (in this process, `npm start`). */
+  get driver(): 'postgres' | 'pglite' {
+    return this.database.driver;
+  }
+
   /** Resolves when Postgres answers (health checks). */
   async ping(): Promise<void> {
     await this.database.db.execute(sql`select 1`);

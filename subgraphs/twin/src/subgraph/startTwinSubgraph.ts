@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
+import { postgresUnavailableCause } from '@bst/database';
 import { errorLogOf, type Logger } from '@bst/service-kit';
-import { createSubgraphServer } from '@bst/subgraph-kit';
+import { createSubgraphServer, failFastOnDependency } from '@bst/subgraph-kit';
 import { type ArchiveRepository, createComplianceReader, createHistory } from '../archive/index.ts';
 import type { CatalogSource } from '../bridge/index.ts';
 import type { TwinStore } from '../store/index.ts';
@@ -19,6 +20,11 @@ export interface TwinSubgraphOptions {
    * come from the store's hot window alone.
    */
   archive?: ArchiveRepository | null;
+  /**
+   * A request still waiting after this long answers SERVICE_UNAVAILABLE when the archive is a Postgres server (default
+   * 3000): a frozen or partitioned Postgres keeps its sockets open and postgres.js has no query timeout. Not for PGlite.
+   */
+  archiveTimeoutMs?: number;
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
@@ -48,12 +54,23 @@ export interface TwinSubgraph {
 
 export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<TwinSubgraph> {
   const schema = createTwinSchema();
+  const archive = options.archive ?? null;
+  // Queries and mutations over a Postgres archive: SERVICE_UNAVAILABLE at once when it is down, at the deadline when it
+  // is frozen (the store answers its own outages). Subscriptions get the schema without it: one deadline per context
+  // would fail a long-lived subscription's later fields.
+  const requestSchema =
+    archive?.driver === 'postgres'
+      ? failFastOnDependency(createTwinSchema(), {
+          dependency: 'archive',
+          timeoutMs: options.archiveTimeoutMs ?? 3000,
+          unavailableCause: postgresUnavailableCause,
+        })
+      : schema;
   const catalogReader = createCatalogReader({
     store: options.store,
     ...(options.catalogSource ? { source: options.catalogSource } : {}),
     ...(options.catalogTtlSeconds === undefined ? {} : { ttlSeconds: options.catalogTtlSeconds }),
   });
-  const archive = options.archive ?? null;
   const history = createHistory(options.store, archive);
   const readCompliance = archive
     ? createComplianceReader({ store: options.store, archive, history, now: options.now ?? Date.now })
@@ -68,7 +85,7 @@ export async function startTwinSubgraph(options: TwinSubgraphOptions): Promise<T
   };
   const server = await createSubgraphServer<TwinContext>({
     name: 'twin',
-    schema,
+    schema: requestSchema,
     port: options.port ?? 0,
     ...(options.host ? { host: options.host } : {}),
     gatewaySecret: options.gatewaySecret,
