@@ -98,8 +98,8 @@ const horizonMember = (entry: HorizonReading) => JSON.stringify(entry);
  * The horizon's change counts (`replace|removed|added`), and the arguments that follow a commit's other variable parts:
  * removed members, then added score/member pairs.
  */
-function horizonArgs(update: MonitorUpdate): { counts: string; members: string[] } {
-  const { replace, removed, added } = horizonChanges(update.from, update.state);
+function horizonArgs(from: MonitorUpdate['from'], to: MonitorState): { counts: string; members: string[] } {
+  const { replace, removed, added } = horizonChanges(from, to);
   const members = removed.map(horizonMember);
   for (const entry of added) members.push(String(entry[0]), horizonMember(entry));
   return { counts: `${replace ? '1' : '0'}|${removed.length}|${added.length}`, members };
@@ -108,12 +108,17 @@ function horizonArgs(update: MonitorUpdate): { counts: string; members: string[]
 /**
  * How much of a monitored commit `commitReadingsLua` is sent (the `hasMonitor` field): `full` ('1'), or, inside a
  * chain (one entity's commits in a row, each on the version the one before it stores), `head` ('3') and `link` ('2'),
- * which leave out the engine state and due time (only the chain's last commit, always `full`, is stored with them)
- * and the live state unless theirs is the chain's newest reading. A head carries its chain's event times instead.
+ * which leave out the engine state, due time and horizon changes (only the chain's last commit, always `full`, is
+ * stored with them, its horizon changed from the head's `from`) and the live state unless theirs is the chain's newest
+ * reading. A head carries its chain's event times instead.
  */
-type Elision = { kind: 'full' } | { kind: 'head'; chainAts: string; live: boolean } | { kind: 'link'; live: boolean };
+type Elision =
+  | { kind: 'full'; horizonFrom?: MonitorUpdate['from'] }
+  | { kind: 'head'; chainAts: string; live: boolean }
+  | { kind: 'link'; live: boolean };
 
 const full: Elision = Object.freeze({ kind: 'full' });
+const noHorizonChange = { counts: '0|0|0', members: [] as string[] };
 const linkWithLive: Elision = Object.freeze({ kind: 'link', live: true });
 const linkWithoutLive: Elision = Object.freeze({ kind: 'link', live: false });
 
@@ -147,6 +152,7 @@ function elisionsOf(commits: readonly ReadingCommit[]): Elision[] {
     if (end - start > 1) {
       const newest = Math.max(...ats);
       elisions[start] = { kind: 'head', chainAts: ats.join(','), live: first.reading.at === newest };
+      elisions[end - 1] = { kind: 'full', horizonFrom: first.monitor?.from };
       for (let i = start + 1; i < end - 1; i++) {
         elisions[i] = (commits[i] as ReadingCommit).reading.at === newest ? linkWithLive : linkWithoutLive;
       }
@@ -167,9 +173,11 @@ function readingCommitArgs(args: string[], { entity, reading, live, monitor }: R
     );
     return;
   }
-  const { counts, members } = horizonArgs(monitor);
-  const checkpoints = monitor.checkpoints ?? [];
   const elided = elision.kind !== 'full';
+  const { counts, members } = elided
+    ? noHorizonChange
+    : horizonArgs('horizonFrom' in elision ? elision.horizonFrom : monitor.from, monitor.state);
+  const checkpoints = monitor.checkpoints ?? [];
   const nextCheckAt = elided ? '' : (monitor.nextCheckAt ?? '');
   const hasMonitor = elision.kind === 'full' ? '1' : elision.kind === 'head' ? '3' : '2';
   args.push(
@@ -415,7 +423,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     },
 
     async commitTick(p, commit) {
-      const horizon = horizonArgs(commit);
+      const horizon = horizonArgs(commit.from, commit.state);
       const result = await scripts.twinCommitTick(
         partitionKeys(p).stats,
         ...streamArgs(p),
