@@ -122,16 +122,21 @@ const noHorizonChange = { counts: '0|0|0', members: [] as string[] };
 const linkWithLive: Elision = Object.freeze({ kind: 'link', live: true });
 const linkWithoutLive: Elision = Object.freeze({ kind: 'link', live: false });
 
-/** Whether `next` follows `previous` in one chain: the same entity, on the version `previous` stores, a new time. */
-function continuesChain(previous: ReadingCommit, next: ReadingCommit, ats: number[]): boolean {
-  return (
-    previous.monitor !== undefined &&
-    next.monitor !== undefined &&
-    next.monitor.expectedVersion === previous.monitor.expectedVersion + 1 &&
-    next.entity.code === previous.entity.code &&
-    next.entity.entityType === previous.entity.entityType &&
-    !ats.includes(next.reading.at)
-  );
+/** Whether `commits[end]` continues the chain from `start`: the same entity, on the version the one before stores, a new time. */
+function continuesChain(commits: readonly ReadingCommit[], start: number, end: number): boolean {
+  const previous = commits[end - 1] as ReadingCommit;
+  const next = commits[end] as ReadingCommit;
+  if (
+    previous.monitor === undefined ||
+    next.monitor === undefined ||
+    next.monitor.expectedVersion !== previous.monitor.expectedVersion + 1 ||
+    next.entity.code !== previous.entity.code ||
+    next.entity.entityType !== previous.entity.entityType
+  ) {
+    return false;
+  }
+  for (let i = start; i < end; i++) if ((commits[i] as ReadingCommit).reading.at === next.reading.at) return false;
+  return true;
 }
 
 /** Each commit's elision: chains of two or more monitored commits send their engine state once, with the last. */
@@ -139,19 +144,18 @@ function elisionsOf(commits: readonly ReadingCommit[]): Elision[] {
   const elisions = new Array<Elision>(commits.length).fill(full);
   let start = 0;
   while (start < commits.length) {
-    const first = commits[start] as ReadingCommit;
-    const ats = [first.reading.at];
     let end = start + 1;
-    while (
-      end < commits.length &&
-      continuesChain(commits[end - 1] as ReadingCommit, commits[end] as ReadingCommit, ats)
-    ) {
-      ats.push((commits[end] as ReadingCommit).reading.at);
-      end++;
-    }
+    while (end < commits.length && continuesChain(commits, start, end)) end++;
     if (end - start > 1) {
-      const newest = Math.max(...ats);
-      elisions[start] = { kind: 'head', chainAts: ats.join(','), live: first.reading.at === newest };
+      const first = commits[start] as ReadingCommit;
+      let newest = first.reading.at;
+      let chainAts = String(newest);
+      for (let i = start + 1; i < end; i++) {
+        const { at } = (commits[i] as ReadingCommit).reading;
+        if (at > newest) newest = at;
+        chainAts += `,${at}`;
+      }
+      elisions[start] = { kind: 'head', chainAts, live: first.reading.at === newest };
       elisions[end - 1] = { kind: 'full', horizonFrom: first.monitor?.from };
       for (let i = start + 1; i < end - 1; i++) {
         elisions[i] = (commits[i] as ReadingCommit).reading.at === newest ? linkWithLive : linkWithoutLive;
