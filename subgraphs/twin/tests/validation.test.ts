@@ -80,6 +80,22 @@ describe('validating device messages', () => {
     });
   });
 
+  it('reads a position written with spaces and signs', () => {
+    for (const [geolocation, lat, lng] of [
+      [' -33.8688 , 151.2093 ', -33.8688, 151.2093],
+      ['-90,-180', -90, -180],
+      ['0,0', 0, 0],
+    ] as const) {
+      const verdict = validateMessage(
+        topic,
+        bytes(JSON.stringify({ temperature: 5, geolocation })),
+        receivedAt,
+        'bio_supply',
+      );
+      expect(verdict).toMatchObject({ ok: true, readings: [{ lat, lng }] });
+    }
+  });
+
   it('takes the receive time when a reading has no time', () => {
     const verdict = validateMessage(topic, bytes('{"temperature":5}'), receivedAt, 'bio_supply');
     expect(verdict.ok && verdict.readings[0]?.at).toBe(receivedAt);
