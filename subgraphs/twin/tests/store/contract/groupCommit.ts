@@ -31,6 +31,14 @@ async function observable(store: TwinStore, entities: EntityRef[]) {
   };
 }
 
+/** The outcomes of one batch on `batched`, and of the same commits one after another on `sequential`. */
+async function commitBothWays(batched: TwinStore, sequential: TwinStore, commits: ReadingCommit[]) {
+  const outcomes = await batched.commitReadings(commits);
+  const oneByOne = [];
+  for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+  return { outcomes, oneByOne };
+}
+
 export function describeGroupCommitContract({ adapter, createStore, uniquePrefix }: ContractHarness) {
   describe(`group commit: ${adapter}`, () => {
     const stores: TwinStore[] = [];
@@ -62,9 +70,7 @@ export function describeGroupCommitContract({ adapter, createStore, uniquePrefix
       ];
       const batched = open();
       const sequential = open();
-      const outcomes = await batched.commitReadings(commits);
-      const oneByOne = [];
-      for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+      const { outcomes, oneByOne } = await commitBothWays(batched, sequential, commits);
       expect(outcomes).toEqual(oneByOne);
       expect(outcomes.map((o) => o.status)).toEqual([
         'stored',
@@ -102,9 +108,7 @@ export function describeGroupCommitContract({ adapter, createStore, uniquePrefix
         plain(sample, reading(t0 + 1000)),
         plain(sample, reading(t0 + 3000)),
       ];
-      const outcomes = await batched.commitReadings(commits);
-      const oneByOne = [];
-      for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+      const { outcomes, oneByOne } = await commitBothWays(batched, sequential, commits);
       expect(outcomes).toEqual(oneByOne);
       expect(outcomes.map((o) => o.status)).toContain('duplicate');
       expect(outcomes[3]).toEqual({ status: 'stored', late: true });
@@ -194,9 +198,7 @@ export function describeGroupCommitContract({ adapter, createStore, uniquePrefix
       const commits = [...chain(box), plain(sample, reading(t0 - 1000)), ...chain(sample).slice(0, 3)];
       const batched = open();
       const sequential = open();
-      const outcomes = await batched.commitReadings(commits);
-      const oneByOne = [];
-      for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+      const { outcomes, oneByOne } = await commitBothWays(batched, sequential, commits);
       expect(outcomes).toEqual(oneByOne);
       expect(outcomes[2]).toEqual({ status: 'stored', late: true });
       expect((await batched.monitor(box)).version).toBe(4);
@@ -209,9 +211,7 @@ export function describeGroupCommitContract({ adapter, createStore, uniquePrefix
       const sequential = open();
       const commits = [0, 1000, 2000].map((ms, version) => monitored(box, reading(t0 + ms), version));
       for (const store of [batched, sequential]) await store.commitReading(plain(box, reading(t0 + 1000)));
-      const outcomes = await batched.commitReadings(commits);
-      const oneByOne = [];
-      for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+      const { outcomes, oneByOne } = await commitBothWays(batched, sequential, commits);
       expect(outcomes).toEqual(oneByOne);
       expect(outcomes.map((o) => o.status)).toEqual(['stored', 'duplicate', 'conflict']);
       expect(await observable(batched, [box])).toEqual(await observable(sequential, [box]));
