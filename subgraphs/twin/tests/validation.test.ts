@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultMaxEventAgeMs,
   maxPayloadBytes,
+  parseDeviceTopic,
   readingPayloadSchema,
   validateMessage,
 } from '../src/bridge/validation/index.ts';
@@ -79,6 +80,22 @@ describe('validating device messages', () => {
     });
   });
 
+  it('reads a position written with spaces and signs', () => {
+    for (const [geolocation, lat, lng] of [
+      [' -33.8688 , 151.2093 ', -33.8688, 151.2093],
+      ['-90,-180', -90, -180],
+      ['0,0', 0, 0],
+    ] as const) {
+      const verdict = validateMessage(
+        topic,
+        bytes(JSON.stringify({ temperature: 5, geolocation })),
+        receivedAt,
+        'bio_supply',
+      );
+      expect(verdict).toMatchObject({ ok: true, readings: [{ lat, lng }] });
+    }
+  });
+
   it('takes the receive time when a reading has no time', () => {
     const verdict = validateMessage(topic, bytes('{"temperature":5}'), receivedAt, 'bio_supply');
     expect(verdict.ok && verdict.readings[0]?.at).toBe(receivedAt);
@@ -108,6 +125,21 @@ describe('validating device messages', () => {
       ok: true,
       topic: { family: 'updates', entityType: 'SAMPLE', code: 'SAMPLE-0001' },
     });
+  });
+
+  it('judges a topic by its prefix every time, though each topic is parsed once', () => {
+    const other = 'fleet_b/telemetry/box/BOX-0001';
+    for (let round = 0; round < 2; round++) {
+      expect(parseDeviceTopic(topic, 'bio_supply')).toEqual({
+        family: 'telemetry',
+        entityType: 'CONTAINER',
+        code: 'BOX-0001',
+      });
+      expect(parseDeviceTopic(topic, 'fleet_b')).toBeNull();
+      expect(parseDeviceTopic(other, 'fleet_b')).toMatchObject({ code: 'BOX-0001' });
+      expect(parseDeviceTopic(other, 'bio_supply')).toBeNull();
+    }
+    expect(Object.isFrozen(parseDeviceTopic(topic, 'bio_supply'))).toBe(true);
   });
 
   it('judges the common message by hand only as the schema would: it accepts nothing the schema rejects', () => {

@@ -45,9 +45,10 @@ function toDeviceReading(payload: ReadingPayload, receivedAt: number): DeviceRea
     humidityPct: payload.humidity ?? null,
   };
   if (payload.geolocation !== undefined) {
-    const [lat, lng] = payload.geolocation.split(',').map(Number) as [number, number];
-    reading.lat = lat;
-    reading.lng = lng;
+    // The pattern let through "lat,lng" with optional spaces, which Number() ignores; no arrays per message.
+    const comma = payload.geolocation.indexOf(',');
+    reading.lat = Number(payload.geolocation.slice(0, comma));
+    reading.lng = Number(payload.geolocation.slice(comma + 1));
   } else if (payload.lat !== undefined && payload.lng !== undefined) {
     reading.lat = payload.lat;
     reading.lng = payload.lng;

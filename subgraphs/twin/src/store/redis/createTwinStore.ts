@@ -98,15 +98,76 @@ const horizonMember = (entry: HorizonReading) => JSON.stringify(entry);
  * The horizon's change counts (`replace|removed|added`), and the arguments that follow a commit's other variable parts:
  * removed members, then added score/member pairs.
  */
-function horizonArgs(update: MonitorUpdate): { counts: string; members: string[] } {
-  const { replace, removed, added } = horizonChanges(update.from, update.state);
+function horizonArgs(from: MonitorUpdate['from'], to: MonitorState): { counts: string; members: string[] } {
+  const { replace, removed, added } = horizonChanges(from, to);
   const members = removed.map(horizonMember);
   for (const entry of added) members.push(String(entry[0]), horizonMember(entry));
   return { counts: `${replace ? '1' : '0'}|${removed.length}|${added.length}`, members };
 }
 
+/**
+ * How much of a monitored commit `commitReadingsLua` is sent (the `hasMonitor` field): `full` ('1'), or, inside a
+ * chain (one entity's commits in a row, each on the version the one before it stores), `head` ('3') and `link` ('2'),
+ * which leave out the engine state, due time and horizon changes (only the chain's last commit, always `full`, is
+ * stored with them, its horizon changed from the head's `from`) and the live state unless theirs is the chain's newest
+ * reading. A head carries its chain's event times instead.
+ */
+type Elision =
+  | { kind: 'full'; horizonFrom?: MonitorUpdate['from'] }
+  | { kind: 'head'; chainAts: string; live: boolean }
+  | { kind: 'link'; live: boolean };
+
+const full: Elision = Object.freeze({ kind: 'full' });
+const noHorizonChange = { counts: '0|0|0', members: [] as string[] };
+const linkWithLive: Elision = Object.freeze({ kind: 'link', live: true });
+const linkWithoutLive: Elision = Object.freeze({ kind: 'link', live: false });
+
+/** Whether `commits[end]` continues the chain from `start`: the same entity, on the version the one before stores, a new time. */
+function continuesChain(commits: readonly ReadingCommit[], start: number, end: number): boolean {
+  const previous = commits[end - 1] as ReadingCommit;
+  const next = commits[end] as ReadingCommit;
+  if (
+    previous.monitor === undefined ||
+    next.monitor === undefined ||
+    next.monitor.expectedVersion !== previous.monitor.expectedVersion + 1 ||
+    next.entity.code !== previous.entity.code ||
+    next.entity.entityType !== previous.entity.entityType
+  ) {
+    return false;
+  }
+  for (let i = start; i < end; i++) if ((commits[i] as ReadingCommit).reading.at === next.reading.at) return false;
+  return true;
+}
+
+/** Each commit's elision: chains of two or more monitored commits send their engine state once, with the last. */
+function elisionsOf(commits: readonly ReadingCommit[]): Elision[] {
+  const elisions = new Array<Elision>(commits.length).fill(full);
+  let start = 0;
+  while (start < commits.length) {
+    let end = start + 1;
+    while (end < commits.length && continuesChain(commits, start, end)) end++;
+    if (end - start > 1) {
+      const first = commits[start] as ReadingCommit;
+      let newest = first.reading.at;
+      let chainAts = String(newest);
+      for (let i = start + 1; i < end; i++) {
+        const { at } = (commits[i] as ReadingCommit).reading;
+        if (at > newest) newest = at;
+        chainAts += `,${at}`;
+      }
+      elisions[start] = { kind: 'head', chainAts, live: first.reading.at === newest };
+      elisions[end - 1] = { kind: 'full', horizonFrom: first.monitor?.from };
+      for (let i = start + 1; i < end - 1; i++) {
+        elisions[i] = (commits[i] as ReadingCommit).reading.at === newest ? linkWithLive : linkWithoutLive;
+      }
+    }
+    start = end;
+  }
+  return elisions;
+}
+
 /** One commit's arguments of `commitReadingsLua`: its fixed fields packed in one header, then the variable parts. */
-function readingCommitArgs(args: string[], { entity, reading, live, monitor }: ReadingCommit): void {
+function readingCommitArgs(args: string[], { entity, reading, live, monitor }: ReadingCommit, elision: Elision): void {
   const registered = live.registered ? '1' : '0';
   if (!monitor) {
     args.push(
@@ -116,15 +177,19 @@ function readingCommitArgs(args: string[], { entity, reading, live, monitor }: R
     );
     return;
   }
-  const { counts, members } = horizonArgs(monitor);
+  const elided = elision.kind !== 'full';
+  const { counts, members } = elided
+    ? noHorizonChange
+    : horizonArgs('horizonFrom' in elision ? elision.horizonFrom : monitor.from, monitor.state);
   const checkpoints = monitor.checkpoints ?? [];
-  const nextCheckAt = monitor.nextCheckAt ?? '';
+  const nextCheckAt = elided ? '' : (monitor.nextCheckAt ?? '');
+  const hasMonitor = elision.kind === 'full' ? '1' : elision.kind === 'head' ? '3' : '2';
   args.push(
-    `${reading.at}|${reading.receivedAt}|${registered}|1|${monitor.expectedVersion}|${nextCheckAt}|` +
+    `${reading.at}|${reading.receivedAt}|${registered}|${hasMonitor}|${monitor.expectedVersion}|${nextCheckAt}|` +
       `${monitor.events.length}|${checkpoints.length}|${counts}|${entity.entityType}|${entity.code}`,
     JSON.stringify(reading),
-    JSON.stringify(live),
-    stateWithoutHorizon(monitor.state),
+    elided && !elision.live ? '' : JSON.stringify(live),
+    elision.kind === 'full' ? stateWithoutHorizon(monitor.state) : elision.kind === 'head' ? elision.chainAts : '',
   );
   for (const event of monitor.events) args.push(...alertEventArgs(event));
   for (const c of checkpoints) {
@@ -137,14 +202,18 @@ const stored: ReadingCommitOutcome = Object.freeze({ status: 'stored', late: fal
 const storedLate: ReadingCommitOutcome = Object.freeze({ status: 'stored', late: true });
 const duplicate: ReadingCommitOutcome = Object.freeze({ status: 'duplicate' });
 
-/** `commitReadingsLua`'s reply: one letter per commit, then each conflict's record (four items) in commit order. */
-function commitOutcomes(reply: CommitReadingsReply): ReadingCommitOutcome[] {
+/**
+ * `commitReadingsLua`'s reply: one letter per commit, then each conflict's record (four items) in commit order. A chain
+ * the script left untouched for want of its engine states (`r`) gets no outcome here: its indexes go to `resend`.
+ */
+function commitOutcomes(reply: CommitReadingsReply, resend: number[]): ReadingCommitOutcome[] {
   const [letters] = reply;
   const outcomes = new Array<ReadingCommitOutcome>(letters.length);
   let next = 1;
   for (let i = 0; i < letters.length; i++) {
     const letter = letters[i];
     if (letter === 's') outcomes[i] = stored;
+    else if (letter === 'r') resend.push(i);
     else if (letter === 'l') outcomes[i] = storedLate;
     else if (letter === 'd') outcomes[i] = duplicate;
     else {
@@ -324,24 +393,41 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     },
 
     async commitReadings(p, commits) {
-      const args = [
-        partitionKeys(p).base,
-        String(p),
-        keys.liveChannel,
-        keys.alertChannel,
-        String(retention.maxReadings),
-        String(retention.maxAgeMs),
-        outbox,
-        String(streamRetention.maxAgeMs),
-        String(streamRetention.maxLength),
-        String(commits.length),
-      ];
-      for (const commit of commits) readingCommitArgs(args, commit);
-      return commitOutcomes((await commitReadingsScript(partitionKeys(p).stats, args)) as CommitReadingsReply);
+      const send = async (sent: readonly ReadingCommit[], elisions: readonly Elision[], resend: number[]) => {
+        const args = [
+          partitionKeys(p).base,
+          String(p),
+          keys.liveChannel,
+          keys.alertChannel,
+          String(retention.maxReadings),
+          String(retention.maxAgeMs),
+          outbox,
+          String(streamRetention.maxAgeMs),
+          String(streamRetention.maxLength),
+          String(sent.length),
+        ];
+        for (let i = 0; i < sent.length; i++) readingCommitArgs(args, sent[i] as ReadingCommit, elisions[i] as Elision);
+        return commitOutcomes(
+          (await commitReadingsScript(partitionKeys(p).stats, args)) as CommitReadingsReply,
+          resend,
+        );
+      };
+      const resend: number[] = [];
+      const outcomes = await send(commits, elisionsOf(commits), resend);
+      if (resend.length === 0) return outcomes;
+      // A chain one of whose readings may already be stored: sent again whole, each commit with its engine state.
+      const again = resend.map((i) => commits[i] as ReadingCommit);
+      const resent = await send(
+        again,
+        again.map(() => full),
+        [],
+      );
+      for (const [j, i] of resend.entries()) outcomes[i] = resent[j] as ReadingCommitOutcome;
+      return outcomes;
     },
 
     async commitTick(p, commit) {
-      const horizon = horizonArgs(commit);
+      const horizon = horizonArgs(commit.from, commit.state);
       const result = await scripts.twinCommitTick(
         partitionKeys(p).stats,
         ...streamArgs(p),

@@ -187,11 +187,13 @@ end
 /**
  * KEYS[1]: the partition's stats hash.
  * ARGV: base, partition, liveChannel, alertChannel, maxReadings, maxAgeMs, outbox ('1'), streamMaxAgeMs,
- *       streamMaxLength, commitCount, then per commit: header (\`commitHeader\`), readingJson, liveJson, stateJson
- *       (without its horizon; only with a monitor), events, checkpoints (hour, JSON), horizon readings removed (JSON),
- *       horizon readings added (event time, JSON).
- * Returns { outcomes, conflicts… }: outcomes has one letter per commit, s(tored), l(ate, stored), d(uplicate) or
- * c(onflict); each conflict adds version, stateJson, horizonField, horizonMembers, in commit order.
+ *       streamMaxLength, commitCount, then per commit: header (\`commitHeader\`), readingJson, liveJson ('' = left
+ *       out), stateJson (only with a monitor: without its horizon; '' in a chain's link; its event times, comma-separated,
+ *       in a chain's head), events, checkpoints (hour, JSON), horizon readings removed (JSON), horizon readings added
+ *       (event time, JSON). hasMonitor: 0 none, 1 the engine state, 3 a chain's head, 2 its link (see `elisionsOf`).
+ * Returns { outcomes, conflicts… }: outcomes has one letter per commit, s(tored), l(ate, stored), d(uplicate),
+ * c(onflict) or r(esend: a chain left untouched, one of whose readings is already stored, with the entity's later
+ * commits); each conflict adds version, stateJson, horizonField, horizonMembers, in commit order.
  *
  * What only the entity's last state needs is written once per entity per batch, after its commits: the engine state,
  * its horizon's net change and due time, the live state, its index entry and its one PUBLISH (the newest), and the
@@ -239,6 +241,7 @@ local function removeHorizon(e, first, count)
     e.hRemove[ARGV[i]] = true
   end
 end
+-- A chain's links (stateJson nil) move the version and the horizon; its last commit brings the state and due time.
 local function setPendingMonitor(e, stateJson, nextCheckAt, h)
   local key = base .. 'monitor-horizon:' .. e.ek
   if not e.hAdd then
@@ -257,8 +260,10 @@ local function setPendingMonitor(e, stateJson, nextCheckAt, h)
   removeHorizon(e, h.firstRemoved, h.removed)
   addHorizon(e, h.firstAdded, h.added)
   e.version = e.version + 1
-  e.stateJson = stateJson
-  e.nextCheckAt = nextCheckAt
+  if stateJson then
+    e.stateJson = stateJson
+    e.nextCheckAt = nextCheckAt
+  end
 end
 local function flushMonitor(e)
   if not e.stateJson then return end
@@ -297,7 +302,8 @@ local function flushEntity(e)
   end
 end
 -- A reading already in the history, unless a trim after each stored reading would have removed it by now.
-local function isDuplicate(e, at)
+local function isDuplicate(e, at, inChain)
+  if inChain then return false end
   if redis.call('ZCOUNT', e.readings, at, at) == 0 then return false end
   if e.stored == 0 then return true end
   if tonumber(at) < e.liveAt - maxAge then return false end
@@ -311,14 +317,29 @@ local function conflictOf(e)
 end
 -- Entities whose engine state in this batch followed from a commit that was not stored.
 local broken = {}
+-- Entities whose chain was left untouched: one of its readings may be stored, and its links carry no engine state.
+local resend = {}
+-- Before a chain's first commit: none of its readings is stored yet (else the chain is sent again, whole), so none is
+-- a duplicate, all its commits are stored or (a conflict on the first) none, and only its last state is needed.
+local function startChain(e, ats)
+  for at in string.gmatch(ats, '[^,]+') do
+    if redis.call('ZCOUNT', e.readings, at, at) > 0 then
+      resend[e.ek] = true
+      return
+    end
+  end
+  e.chainFresh = true
+end
 local o = 11
 for n = 1, tonumber(ARGV[10]) do
   local at, receivedAt, registered, hasMonitor, expected, nextCheckAt, eventCount, checkpointCount, horizonReplace,
     horizonRemoved, horizonAdded, entityType, code = string.match(ARGV[o], ${commitHeader})
   if not code then return redis.error_reply('malformed commit header') end
   local ek = (entityType == 'SAMPLE' and 'sample:' or 'container:') .. code
-  local monitored = hasMonitor == '1'
-  local readingJson, liveJson, stateJson = ARGV[o + 1], ARGV[o + 2], monitored and ARGV[o + 3] or ''
+  local monitored = hasMonitor ~= '0'
+  local readingJson, liveJson = ARGV[o + 1], ARGV[o + 2]
+  local stateJson = hasMonitor == '1' and ARGV[o + 3] or nil
+  local chainAts = hasMonitor == '3' and ARGV[o + 3] or nil
   local firstEvent = o + (monitored and 4 or 3)
   local firstCheckpoint = firstEvent + tonumber(eventCount) * ${argsPerAlertEvent}
   local horizon = { replace = horizonReplace, removed = tonumber(horizonRemoved), added = tonumber(horizonAdded) }
@@ -326,9 +347,15 @@ for n = 1, tonumber(ARGV[10]) do
   horizon.firstAdded = horizon.firstRemoved + horizon.removed
   o = horizon.firstAdded + horizon.added * ${argsPerHorizonReading}
   local e = entityOf(ek)
-  if monitored and broken[ek] then
+  if chainAts then startChain(e, chainAts) end
+  local inChain = e.chainFresh
+  -- A chain ends with its one commit that carries the engine state.
+  if hasMonitor == '1' or hasMonitor == '0' then e.chainFresh = nil end
+  if resend[ek] then
+    outcomes[n] = 'r'
+  elseif monitored and broken[ek] then
     outcomes[n] = conflictOf(e)
-  elseif isDuplicate(e, at) then
+  elseif isDuplicate(e, at, inChain) then
     counts.duplicates = counts.duplicates + 1
     if monitored then broken[ek] = true end
     outcomes[n] = 'd'
@@ -356,7 +383,7 @@ for n = 1, tonumber(ARGV[10]) do
         counts.late = counts.late + 1
       elseif not e.liveAt or e.liveAt < reading then
         e.liveAt = reading
-        e.pendingLive = { at, liveJson, receivedAt }
+        if liveJson ~= '' then e.pendingLive = { at, liveJson, receivedAt } end
       end
       if registered == '0' then
         counts.unregistered = counts.unregistered + 1

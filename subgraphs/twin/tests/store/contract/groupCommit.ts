@@ -1,3 +1,4 @@
+import type { MonitorState } from '@bst/coldchain';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EntityRef, LiveState, ReadingCommit, TwinStore } from '../../../src/store/index.ts';
 import {
@@ -28,6 +29,14 @@ async function observable(store: TwinStore, entities: EntityRef[]) {
     unregistered: await store.unregistered(),
     due: await store.claimDueChecks(t0 + 3600_000, 100, 1000),
   };
+}
+
+/** The outcomes of one batch on `batched`, and of the same commits one after another on `sequential`. */
+async function commitBothWays(batched: TwinStore, sequential: TwinStore, commits: ReadingCommit[]) {
+  const outcomes = await batched.commitReadings(commits);
+  const oneByOne = [];
+  for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+  return { outcomes, oneByOne };
 }
 
 export function describeGroupCommitContract({ adapter, createStore, uniquePrefix }: ContractHarness) {
@@ -61,9 +70,7 @@ export function describeGroupCommitContract({ adapter, createStore, uniquePrefix
       ];
       const batched = open();
       const sequential = open();
-      const outcomes = await batched.commitReadings(commits);
-      const oneByOne = [];
-      for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+      const { outcomes, oneByOne } = await commitBothWays(batched, sequential, commits);
       expect(outcomes).toEqual(oneByOne);
       expect(outcomes.map((o) => o.status)).toEqual([
         'stored',
@@ -101,9 +108,7 @@ export function describeGroupCommitContract({ adapter, createStore, uniquePrefix
         plain(sample, reading(t0 + 1000)),
         plain(sample, reading(t0 + 3000)),
       ];
-      const outcomes = await batched.commitReadings(commits);
-      const oneByOne = [];
-      for (const commit of commits) oneByOne.push(await sequential.commitReading(commit));
+      const { outcomes, oneByOne } = await commitBothWays(batched, sequential, commits);
       expect(outcomes).toEqual(oneByOne);
       expect(outcomes.map((o) => o.status)).toContain('duplicate');
       expect(outcomes[3]).toEqual({ status: 'stored', late: true });
@@ -167,6 +172,66 @@ export function describeGroupCommitContract({ adapter, createStore, uniquePrefix
         { status: 'conflict', current: { version: 1, state: stateAt(t0) } },
       ]);
       expect(await store.monitor(box)).toEqual({ version: 1, state: stateAt(t0) });
+    });
+
+    it("gives the outcomes and the state of one commit after another for a chain of one entity's engine commits", async () => {
+      // Each step's state has a reorder horizon of its readings so far, written as changes to the one before.
+      const times = [t0, t0 + 2000, t0 + 1000, t0 + 3000];
+      const chain = (entity: EntityRef) => {
+        let from: MonitorState | null = null;
+        return times.map((at, version): ReadingCommit => {
+          const commit = monitored(
+            entity,
+            reading(at, version === 1 ? 9.5 : 4.2),
+            version,
+            version === 1 ? [alertEvent(entity, 'RAISED', at, { peakValue: 9.5 })] : [],
+            t0 + 600_000 + version * 1000,
+          );
+          const seen = times.slice(0, version + 1).sort((a, b) => a - b);
+          const state: MonitorState = { ...stateAt(Math.max(...seen)), horizon: seen.map((ms) => [ms, 4.2, 55]) };
+          commit.monitor = { ...(commit.monitor as NonNullable<ReadingCommit['monitor']>), state, from };
+          from = state;
+          return commit;
+        });
+      };
+      // The sample's chain ends on a late reading: its newest is a link.
+      const commits = [...chain(box), plain(sample, reading(t0 - 1000)), ...chain(sample).slice(0, 3)];
+      const batched = open();
+      const sequential = open();
+      const { outcomes, oneByOne } = await commitBothWays(batched, sequential, commits);
+      expect(outcomes).toEqual(oneByOne);
+      expect(outcomes[2]).toEqual({ status: 'stored', late: true });
+      expect((await batched.monitor(box)).version).toBe(4);
+      expect(await batched.live(box)).toMatchObject({ at: t0 + 3000 });
+      expect(await observable(batched, [box, sample])).toEqual(await observable(sequential, [box, sample]));
+    });
+
+    it('gives the outcomes of one commit after another for a chain one of whose readings is already stored', async () => {
+      const batched = open();
+      const sequential = open();
+      const commits = [0, 1000, 2000].map((ms, version) => monitored(box, reading(t0 + ms), version));
+      for (const store of [batched, sequential]) await store.commitReading(plain(box, reading(t0 + 1000)));
+      const { outcomes, oneByOne } = await commitBothWays(batched, sequential, commits);
+      expect(outcomes).toEqual(oneByOne);
+      expect(outcomes.map((o) => o.status)).toEqual(['stored', 'duplicate', 'conflict']);
+      expect(await observable(batched, [box])).toEqual(await observable(sequential, [box]));
+    });
+
+    it('writes nothing of a chain whose first engine commit conflicts', async () => {
+      const store = open();
+      await store.commitReading(monitored(box, reading(t0), 0));
+      const outcomes = await store.commitReadings([
+        monitored(box, reading(t0 + 1000), 3),
+        monitored(box, reading(t0 + 2000), 4, [alertEvent(box, 'RAISED', t0 + 2000)]),
+      ]);
+      const current = { version: 1, state: stateAt(t0) };
+      expect(outcomes).toEqual([
+        { status: 'conflict', current },
+        { status: 'conflict', current },
+      ]);
+      expect((await store.readings(box)).map((r) => r.at - t0)).toEqual([0]);
+      expect(await store.alerts()).toEqual([]);
+      expect(await store.live(box)).toMatchObject({ at: t0 });
     });
 
     it('commits a batch spread over many entities and partitions, and an empty one', async () => {
