@@ -1,0 +1,72 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type MosquittoBroker, startMosquitto, uniqueName } from '@bst/testing';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishWithReplay } from '../src/index.ts';
+
+/** A persistent QoS 1 session (the bridge's kind) that records payloads in arrival order. */
+async function persistentSubscriber(url: string, clientId: string, topic: string, received: string[]) {
+  const client = await mqtt.connectAsync(url, { clientId, clean: false, reconnectPeriod: 200, log: () => {} });
+  client.on('message', (_topic, payload) => received.push(payload.toString()));
+  client.on('error', () => {});
+  await client.subscribeAsync(topic, { qos: 1 });
+  return client;
+}
+
+/** Resolves once the broker has written its database after `since` (a session it has not saved dies with it). */
+async function savedSince(broker: MosquittoBroker, since: number) {
+  const savedAt = () => {
+    try {
+      return statSync(join(broker.dir, 'mosquitto.db')).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  await expect.poll(savedAt, { timeout: 15_000, interval: 100 }).toBeGreaterThan(since);
+}
+
+describe('publishWithReplay against a real Mosquitto killed with -9 (project settings: a save every few seconds)', () => {
+  let broker: MosquittoBroker;
+  let device: MqttClient;
+  beforeAll(async () => {
+    broker = await startMosquitto();
+  });
+  afterAll(async () => {
+    await device?.endAsync(true);
+    await broker?.stop();
+  });
+
+  it('every reading the broker acknowledged reaches the queued session after the crash, the replay before new readings', async () => {
+    const topic = `replay/${uniqueName('device')}`;
+    const sessionId = uniqueName('bridge');
+    const received: string[] = [];
+    await (await persistentSubscriber(broker.url, sessionId, topic, received)).endAsync();
+    await savedSince(broker, Date.now());
+
+    device = await mqtt.connectAsync(broker.url, { clientId: uniqueName('dev'), reconnectPeriod: 100, log: () => {} });
+    device.on('error', () => {});
+    const replaying = publishWithReplay(device);
+    const before = Array.from({ length: 300 }, (_, i) => `before-${i}`);
+    await Promise.all(before.map((payload) => replaying.publish(topic, payload)));
+
+    // Acknowledged and queued for the absent session, then killed before the broker's next save.
+    await broker.process.kill('SIGKILL');
+    const after = Array.from({ length: 50 }, (_, i) => `after-${i}`);
+    const afterAcked = Promise.all(after.map((payload) => replaying.publish(topic, payload)));
+    expect(replaying.stats().held).toBe(after.length);
+    await broker.process.restart();
+    await afterAcked;
+    expect(replaying.stats().replayed).toBeGreaterThanOrEqual(before.length);
+
+    const subscriber = await persistentSubscriber(broker.url, sessionId, topic, received);
+    try {
+      await expect.poll(() => new Set(received).size, { timeout: 15_000 }).toBe(before.length + after.length);
+      const firstAfter = received.indexOf('after-0');
+      for (const payload of before) expect(received.lastIndexOf(payload)).toBeLessThan(firstAfter);
+      expect(received.filter((p) => p.startsWith('after-'))).toEqual(after);
+    } finally {
+      await subscriber.endAsync();
+    }
+  }, 60_000);
+});
