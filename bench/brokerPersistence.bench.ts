@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { publishWithReplay } from '@bst/simulator';
-import { type MosquittoBroker, startMosquitto, uniqueName } from '@bst/testing';
+import { connectPersistentSubscriber, type MosquittoBroker, startMosquitto, uniqueName } from '@bst/testing';
 import mqtt, { type MqttClient } from 'mqtt';
 import { processCpuMs } from './support/processCpu.ts';
 
@@ -64,15 +64,8 @@ const window = 100;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A persistent QoS 1 subscriber (the bridge's kind of session) that records every payload it receives. */
-async function subscribe(url: string, clientId: string, topic: string, received: Set<string>): Promise<MqttClient> {
-  // Listening before the CONNACK: a resumed session's queue starts flowing with it.
-  const client = mqtt.connect(url, { clientId, clean: false, reconnectPeriod: 200, log: () => {} });
-  client.on('message', (_topic, payload) => received.add(payload.toString()));
-  client.on('error', () => {});
-  await new Promise((resolve) => client.once('connect', resolve));
-  await client.subscribeAsync(topic, { qos: 1 });
-  return client;
-}
+const subscribe = (url: string, clientId: string, topic: string, received: Set<string>) =>
+  connectPersistentSubscriber(url, clientId, topic, (payload) => received.add(payload));
 
 /** Publishes `count` QoS 1 messages with at most `window` unacknowledged; returns the ids the broker acknowledged. */
 async function publish(client: MqttClient, topic: string, first: number, count: number, acked: Set<string>) {

@@ -1,18 +1,10 @@
-import { type MosquittoBroker, startMosquitto, uniqueName } from '@bst/testing';
+import { connectPersistentSubscriber, type MosquittoBroker, startMosquitto, uniqueName } from '@bst/testing';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishWithReplay } from '../src/index.ts';
 
-/** A persistent QoS 1 session (the bridge's kind) that records payloads in arrival order. */
-async function persistentSubscriber(url: string, clientId: string, topic: string, received: string[]) {
-  // Listening before the CONNACK: a resumed session's queue starts flowing with it.
-  const client = mqtt.connect(url, { clientId, clean: false, reconnectPeriod: 200, log: () => {} });
-  client.on('message', (_topic, payload) => received.push(payload.toString()));
-  client.on('error', () => {});
-  await new Promise((resolve) => client.once('connect', resolve));
-  await client.subscribeAsync(topic, { qos: 1 });
-  return client;
-}
+const persistentSubscriber = (url: string, clientId: string, topic: string, received: string[]) =>
+  connectPersistentSubscriber(url, clientId, topic, (payload) => received.push(payload));
 
 describe('publishWithReplay against a real Mosquitto killed with -9 (project settings: a save every few seconds)', () => {
   let broker: MosquittoBroker;
@@ -40,6 +32,8 @@ describe('publishWithReplay against a real Mosquitto killed with -9 (project set
 
     // Acknowledged and queued for the absent session, then killed before the broker's next save.
     await broker.process.kill('SIGKILL');
+    // Readings due while the broker is down (those already on the wire when it died, mqtt.js re-sends first).
+    await expect.poll(() => device.connected).toBe(false);
     const after = Array.from({ length: 50 }, (_, i) => `after-${i}`);
     const afterAcked = Promise.all(after.map((payload) => replaying.publish(topic, payload)));
     expect(replaying.stats().held).toBe(after.length);

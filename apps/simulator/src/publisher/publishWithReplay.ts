@@ -37,7 +37,8 @@ interface HeldReading {
  * A device's store-and-forward over `client`: every reading the broker acknowledged in the last `windowMs` is kept and,
  * after any reconnect, published again (QoS 1, same payload, in order) before new readings. The broker acknowledges
  * before it saves, so a crash loses its unsaved tail; the replay brings it back and the bridge stores a redelivered
- * reading once. Readings published while the connection is down wait here, behind the replay.
+ * reading once. Readings published while the connection is down wait here, behind the replay; those already handed to
+ * mqtt.js when the connection dropped (unacknowledged) are re-sent by mqtt.js itself, first.
  */
 export function publishWithReplay(client: MqttClient, options: ReplayOptions = {}): ReplayingPublisher {
   const now = options.now ?? Date.now;
