@@ -162,6 +162,8 @@ async function soak(stack: Stack): Promise<number> {
     failed: 0,
     droppedAtDevice: 0,
     publishedPerSec: 0,
+    replayed: 0,
+    replayEvicted: 0,
     final: false,
   };
   const finalReport = new Promise<PublisherReport>((resolve) =>
@@ -351,6 +353,8 @@ async function soak(stack: Stack): Promise<number> {
       acknowledged: published.acknowledged,
       unacknowledgedAtStop: published.unacknowledged,
       droppedAtDevice: published.droppedAtDevice,
+      replayedByDevice: published.replayed,
+      replayEvicted: published.replayEvicted,
       publisherStopped: published.final,
       acknowledgedDistinct: readings.acknowledgedDistinct,
       archived,

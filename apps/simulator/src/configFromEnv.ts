@@ -20,6 +20,8 @@ export const simulatorConfig = defineConfig({
     // History published before going live (0 = none).
     SIM_BACKFILL_HOURS: optionalInteger({ min: 0, max: 720 }),
     SIM_HEALTH_PORT: port(0).optional(),
+    // Readings replayed after a reconnect: those acknowledged this long before the connection was lost.
+    SIM_REPLAY_WINDOW_MS: optionalInteger({ min: 0, max: 3_600_000 }),
   },
   check: (present) =>
     present.SIM_SCENARIO === undefined || Object.hasOwn(scenarios, present.SIM_SCENARIO)
@@ -39,6 +41,7 @@ export const simulatorConfig = defineConfig({
       ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
       ...(env.SIM_TOPIC_PREFIX ? { topicPrefix: env.SIM_TOPIC_PREFIX } : {}),
       ...(env.SIM_BACKFILL_HOURS ? { backfill: { hours: env.SIM_BACKFILL_HOURS } } : {}),
+      ...(env.SIM_REPLAY_WINDOW_MS === undefined ? {} : { replayWindowMs: env.SIM_REPLAY_WINDOW_MS }),
     },
     ...(env.SIM_HEALTH_PORT === undefined ? {} : { healthPort: env.SIM_HEALTH_PORT }),
   }),

@@ -4,6 +4,14 @@ export { demoFleet } from './fleet/demoFleet.ts';
 export { greatCircle } from './fleet/greatCircle.ts';
 export { positionAt } from './fleet/positionAt.ts';
 export type { EntityType, Placement, Position, Thermal, VirtualSensor } from './fleet/virtualSensor.ts';
+export {
+  defaultReplayWindowMs,
+  publishWithReplay,
+  type ReplayingPublisher,
+  type ReplayOptions,
+  type ReplayStats,
+} from './publisher/publishWithReplay.ts';
+export { type AcknowledgedReading, ReplayWindow, type ReplayWindowLimits } from './publisher/replayWindow.ts';
 export { type Simulator, type SimulatorOptions, startSimulator } from './publisher/startSimulator.ts';
 export { demoScenario } from './scenarios/demoScenario.ts';
 export { activeFaults, type Fault, type FaultWindow, type Scenario } from './scenarios/scenario.ts';

@@ -1,7 +1,10 @@
 // The soak's publisher, its own process so the soak's clients never slow it: QoS 1 readings at a steady rate, and a
-// record of exactly the readings the broker acknowledged (PUBACK), one `box k` line each. Stops on the message
+// record of exactly the readings the broker acknowledged (PUBACK), one `box k` line each. A device's store-and-forward
+// (the simulator's `publishWithReplay`): after any reconnect it publishes again what the broker acknowledged in the
+// replay window before the loss, since a broker killed with -9 loses what it had not saved yet. Stops on the message
 // "stop": publishes no more, waits for the acknowledgements still due, flushes, reports and exits.
 import { appendFileSync } from 'node:fs';
+import { publishWithReplay } from '@bst/simulator';
 import mqtt from 'mqtt';
 import { boxCode, type ReadingSchedule, readingAt } from './readingSchedule.ts';
 
@@ -17,6 +20,8 @@ export interface PublisherSettings {
    * figures instead of growing the publisher without bound.
    */
   maxPending?: number;
+  /** The device's replay window (default the simulator's, 30 s). */
+  replayWindowMs?: number;
 }
 
 export interface PublisherReport {
@@ -29,6 +34,10 @@ export interface PublisherReport {
   droppedAtDevice: number;
   /** Published per second over the run (the rate kept). */
   publishedPerSec: number;
+  /** Readings published again after reconnects (each counted once per replay). */
+  replayed: number;
+  /** Readings dropped from the replay window by its bounds before their time (a broker crash then could lose them). */
+  replayEvicted: number;
   final: boolean;
 }
 
@@ -51,6 +60,10 @@ const client = mqtt.connect(settings.mqttUrl, {
   connectTimeout: 5000,
 });
 client.on('error', () => {});
+const device = publishWithReplay(
+  client,
+  settings.replayWindowMs === undefined ? {} : { windowMs: settings.replayWindowMs },
+);
 
 let published = 0;
 let acknowledged = 0;
@@ -66,11 +79,10 @@ function publishNext(n: number) {
   published++;
   const reading = readingAt(settings.schedule, n);
   pending++;
-  client
-    .publishAsync(
+  device
+    .publish(
       `${settings.topicPrefix}/telemetry/box/${boxCode(reading.box)}`,
       JSON.stringify({ temperature: reading.temperature, humidity: 50, ts: reading.ts }),
-      { qos: 1 },
     )
     .then(
       () => {
@@ -93,6 +105,8 @@ const report = (final: boolean): PublisherReport => ({
   failed,
   droppedAtDevice,
   publishedPerSec: Math.round(published / (((stoppedAt ?? performance.now()) - startedAt) / 1000)),
+  replayed: device.stats().replayed,
+  replayEvicted: device.stats().evicted,
   final,
 });
 

@@ -1,5 +1,5 @@
 export { createTestDatabase, type TestDatabase } from './createTestDatabase.ts';
-export { connectMqttDevice, uniqueTopicPrefix } from './mqttDevice.ts';
+export { connectMqttDevice, connectPersistentSubscriber, uniqueTopicPrefix } from './mqttDevice.ts';
 export {
   dashboardQuery,
   graphqlOutcome,

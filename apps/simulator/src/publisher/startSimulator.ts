@@ -6,6 +6,7 @@ import { scenarioByName } from '../scenarios/scenarioByName.ts';
 import { type Backfill, backfillEmissions } from '../telemetry/backfillEmissions.ts';
 import { emissionsAtTick } from '../telemetry/emissionsAtTick.ts';
 import type { Emission, Plan } from '../telemetry/plan.ts';
+import { publishWithReplay } from './publishWithReplay.ts';
 
 export interface SimulatorOptions {
   /** Default mqtt://127.0.0.1:1883. */
@@ -22,6 +23,11 @@ export interface SimulatorOptions {
   clientId?: string;
   /** History to publish before going live (a first start's 24 h, say); none by default. */
   backfill?: Backfill;
+  /**
+   * Readings acknowledged this long before a lost connection are published again after it comes back (default 30 s,
+   * well above the broker's save interval): the broker's PUBACK is not durable. See README.
+   */
+  replayWindowMs?: number;
   /** Injected clock, epoch milliseconds. */
   now?: () => number;
   onError?: (error: Error) => void;
@@ -59,6 +65,10 @@ export function startSimulator(options: SimulatorOptions = {}): Simulator {
   };
   const client = connect(options.mqttUrl ?? 'mqtt://127.0.0.1:1883', clientOptions);
   client.on('error', onError);
+  const device = publishWithReplay(client, {
+    now,
+    ...(options.replayWindowMs === undefined ? {} : { windowMs: options.replayWindowMs }),
+  });
 
   let published = 0;
   let nextTick = 0;
@@ -66,7 +76,7 @@ export function startSimulator(options: SimulatorOptions = {}): Simulator {
   const inFlight = new Set<Promise<unknown>>();
 
   const publish = (emission: Emission) => {
-    const sent = client.publishAsync(prefix + emission.topic, JSON.stringify(emission.payload), { qos: 1 }).then(
+    const sent = device.publish(prefix + emission.topic, JSON.stringify(emission.payload)).then(
       () => {
         published++;
       },

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,11 @@ export interface MosquittoBroker {
   process: ServiceProcess;
   /** Its data directory (removed by `stop()`). */
   dir: string;
+  /**
+   * Resolves once the broker has written its database after `since` (epoch ms, default now): what a `kill -9` keeps.
+   * A session or message it has not saved yet dies with it.
+   */
+  saved(since?: number, timeoutMs?: number): Promise<void>;
   /** Stops the broker and deletes its directory (persistence file and all). */
   stop(): Promise<void>;
 }
@@ -60,6 +65,14 @@ function withOverrides(settings: string[], overrides: string[]): string[] {
   return [...settings.filter((line) => !replaced.has(directiveOf(line))), ...overrides];
 }
 
+function savedAt(database: string): number {
+  try {
+    return statSync(database).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 /** A Mosquitto of the caller's own on a spare port, anonymous, in a temporary directory; restartable on that port. */
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<MosquittoBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'bst-mosquitto-'));
@@ -96,6 +109,14 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     url: `mqtt://127.0.0.1:${port}`,
     dir,
     process,
+    async saved(since = Date.now(), timeoutMs = 30_000) {
+      const database = join(dir, 'mosquitto.db');
+      const deadline = Date.now() + timeoutMs;
+      while (savedAt(database) <= since) {
+        if (Date.now() > deadline) throw new Error(`mosquitto did not save its database within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     async stop() {
       await process.stop();
       await rm(dir, { recursive: true, force: true });
