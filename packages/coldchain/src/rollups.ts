@@ -43,7 +43,10 @@ export function resumableHourlyRollup(
   profile: StorageProfile,
   hour: number,
 ): { rollup: HourRollup; resume: RollupResume | null } {
-  return { rollup: hourlyRollup(readings, profile, hour), resume: resumeOf(emptyTimeFigures(), readings, profile, hour) };
+  return {
+    rollup: hourlyRollup(readings, profile, hour),
+    resume: resumeOf(emptyTimeFigures(), readings, profile, hour),
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type EndedExcursion,
   type ExcursionKind,
   type Excursions,
+  extendHourlyRollup,
   foldAlertEvents,
   type HourRollup,
   hourlyRollup,
@@ -14,6 +15,8 @@ import {
   hoursTouchedBy,
   type Reading,
   ROLLUP_INTERVAL_MS,
+  type RollupResume,
+  resumableHourlyRollup,
   type Severity,
   type StorageProfile,
 } from '@bst/coldchain';
@@ -120,7 +123,13 @@ function readingRow(entity: string, r: TwinReading) {
   };
 }
 
-function rollupRow(entity: string, profile: string, sourceReadings: number, rollup: HourRollup) {
+function rollupRow(
+  entity: string,
+  profile: string,
+  sourceReadings: number,
+  rollup: HourRollup,
+  resume: RollupResume | null,
+) {
   return {
     entity,
     hour: date(rollup.hour),
@@ -137,6 +146,7 @@ function rollupRow(entity: string, profile: string, sourceReadings: number, roll
     kineticSum: rollup.kineticSum,
     kineticMs: rollup.kineticMs,
     known: rollup.known.map(([a, b]): [number, number] => [a - rollup.hour, b - rollup.hour]),
+    resume,
   };
 }
 
@@ -188,7 +198,7 @@ export class ArchiveRepository {
     const readingRows: ReturnType<typeof readingRow>[] = [];
     const eventRows: (typeof alertEvents.$inferInsert)[] = [];
     const checkpointRows = new Map<string, typeof checkpoints.$inferInsert>();
-    const readingTimes = new Map<string, number[]>();
+    const readingsOf = new Map<string, Reading[]>();
     const months = new Set<number>();
     for (const entry of entries) {
       if (entry.kind === 'reading') {
@@ -198,9 +208,10 @@ export class ArchiveRepository {
         }
         const entity = entityKey(entry.entity);
         readingRows.push(readingRow(entity, entry.reading));
-        const times = readingTimes.get(entity) ?? [];
-        times.push(entry.reading.at);
-        readingTimes.set(entity, times);
+        const series = readingsOf.get(entity) ?? [];
+        const { at, temperatureC, humidityPct } = entry.reading;
+        series.push({ at, temperatureC, humidityPct });
+        readingsOf.set(entity, series);
         months.add(monthOf(entry.reading.at));
       } else if (entry.kind === 'alert-event') {
         if (entry.event.at < cutoff) {
@@ -237,17 +248,17 @@ export class ArchiveRepository {
       }
     }
     const profiles = new Map<string, StorageProfile | null>();
-    for (const [entity, times] of readingTimes) {
+    for (const [entity, series] of readingsOf) {
       const profile = profileOf(parseEntityKey(entity));
       profiles.set(entity, profile);
-      for (const at of times) {
+      for (const { at } of series) {
         for (const hour of profile ? hoursTouchedBy(at, profile) : [hourOf(at)]) months.add(monthOf(hour));
       }
     }
     await this.ensurePartitions(months);
 
     const entities = new Set<string>([
-      ...readingTimes.keys(),
+      ...readingsOf.keys(),
       ...eventRows.map((r) => r.entity),
       ...[...checkpointRows.values()].map((r) => r.entity),
     ]);
@@ -285,14 +296,14 @@ export class ArchiveRepository {
       }
       await refoldAlerts(tx, [...new Set(eventRows.map((r) => r.alertId))]);
       const jobs: RollupJob[] = [];
-      for (const [entity, times] of readingTimes) {
+      for (const [entity, series] of readingsOf) {
         const profile = profiles.get(entity) ?? null;
         const hours = new Set<number>();
-        for (const at of times) {
+        for (const { at } of series) {
           const [first, last] = profile ? hoursTouchedBy(at, profile) : [hourOf(at), hourOf(at)];
           for (let hour = first; hour <= last; hour += ROLLUP_INTERVAL_MS) hours.add(hour);
         }
-        jobs.push({ entity, hours, profile });
+        jobs.push({ entity, hours, profile, added: series.sort((a, b) => a.at - b.at) });
       }
       await rollUp(tx, jobs);
     });
@@ -699,54 +710,117 @@ interface RollupJob {
   hours: Set<number>;
   /** Null: the entity has no profile now, its hours are only marked as holding readings. */
   profile: StorageProfile | null;
+  /** The readings this batch archived, sorted: an hour they only extend is extended, not read again. */
+  added?: readonly Reading[];
+}
+
+interface HourToRoll {
+  job: RollupJob;
+  hour: number;
 }
 
 /**
- * Recomputes and stores the rollups of each job's hours from the archived readings (the entities are locked by the
- * caller): one query reads every range, one statement writes every row.
+ * Brings the rollups of each job's hours up to date and stores them (the entities are locked by the caller). An hour
+ * whose stored rollup can be resumed (same profile, every added reading after the last one it holds) is extended by
+ * the added readings alone: a batch costs the same in the hour's first minute and its last, whatever the hour holds.
+ * The rest are recomputed from the archived readings: one query reads every range, one statement writes every row.
  */
 async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, StoredRollup[]>> {
-  const ranges: { entity: string; from: number; to: number; first: number; last: number; job: RollupJob }[] = [];
-  for (const job of jobs) {
-    const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
-    for (const [first, last] of clusters(job.hours)) {
-      ranges.push({ entity: job.entity, from: first - staleMs, to: last + ROLLUP_INTERVAL_MS, first, last, job });
-    }
-  }
   const found = new Map<string, StoredRollup[]>(jobs.map((j) => [j.entity, []]));
-  if (ranges.length === 0) return found;
-  const rows = rowsOf<{ n: number; at: number; t: number | null; h: number | null }>(
-    await tx.execute(sql`
-      select q.n, ${ms(sql`r.at`)} as at, r.temperature_c as t, r.humidity_pct as h
-      from unnest(${textArray(ranges.map((r) => r.entity))}::text[], ${timeArray(ranges.map((r) => r.from))}::timestamptz[],
-        ${timeArray(ranges.map((r) => r.to))}::timestamptz[]) with ordinality as q(entity, lo, hi, n)
-      join twin.readings r on r.entity = q.entity and r.at > q.lo and r.at < q.hi
-      where r.at > ${iso(Math.min(...ranges.map((r) => r.from)))}::timestamptz
-        and r.at < ${iso(Math.max(...ranges.map((r) => r.to)))}::timestamptz
-      order by q.n, r.at`),
-  );
-  const series = ranges.map((): Reading[] => []);
-  for (const row of rows) {
-    series[Number(row.n) - 1]?.push({ at: Number(row.at), temperatureC: row.t, humidityPct: row.h });
-  }
   const upserts: ReturnType<typeof rollupRow>[] = [];
   const empty: { entity: string; hour: number }[] = [];
+  const keep = (
+    job: RollupJob,
+    fingerprint: string,
+    sourceReadings: number,
+    rollup: HourRollup,
+    resume: RollupResume | null,
+  ) => {
+    if (job.profile && rollup.readings === 0 && rollup.known.length === 0 && rollup.kineticMs === 0) {
+      // Nothing holds in this hour (any more): no row, as for an hour that never had readings.
+      empty.push({ entity: job.entity, hour: rollup.hour });
+      return;
+    }
+    upserts.push(rollupRow(job.entity, fingerprint, sourceReadings, rollup, resume));
+    found.get(job.entity)?.push({ ...rollup, profile: fingerprint, sourceReadings });
+  };
+
+  const recompute = new Map<RollupJob, Set<number>>();
+  const resumable: HourToRoll[] = [];
+  for (const job of jobs) {
+    for (const hour of job.hours) {
+      if (job.profile && job.added) resumable.push({ job, hour });
+      else recompute.set(job, (recompute.get(job) ?? new Set()).add(hour));
+    }
+  }
+  const stored = await storedResumes(tx, resumable);
+  for (const { job, hour } of resumable) {
+    const profile = job.profile!;
+    const staleMs = profile.staleAfterSeconds * 1000;
+    const fingerprint = profileFingerprint(profile);
+    const added = job.added!.filter((r) => r.at > hour - staleMs && r.at < hour + ROLLUP_INTERVAL_MS);
+    const row = stored.get(`${job.entity}@${hour}`);
+    if (row && row.profile === fingerprint && row.resume && extendsInOrder(row.resume, added)) {
+      // A reading exactly staleAfterSeconds before the hour touches it without holding in it: nothing changes.
+      if (added.length === 0) continue;
+      const extended = extendHourlyRollup(row.resume, added, profile, hour);
+      keep(job, fingerprint, row.sourceReadings + added.length, extended.rollup, extended.resume);
+    } else {
+      recompute.set(job, (recompute.get(job) ?? new Set()).add(hour));
+    }
+  }
+
+  const ranges: {
+    entity: string;
+    from: number;
+    to: number;
+    first: number;
+    last: number;
+    job: RollupJob;
+    hours: Set<number>;
+  }[] = [];
+  for (const [job, hours] of recompute) {
+    const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
+    for (const [first, last] of clusters(hours)) {
+      ranges.push({
+        entity: job.entity,
+        from: first - staleMs,
+        to: last + ROLLUP_INTERVAL_MS,
+        first,
+        last,
+        job,
+        hours,
+      });
+    }
+  }
+  const series = ranges.map((): Reading[] => []);
+  if (ranges.length > 0) {
+    const rows = rowsOf<{ n: number; at: number; t: number | null; h: number | null }>(
+      await tx.execute(sql`
+        select q.n, ${ms(sql`r.at`)} as at, r.temperature_c as t, r.humidity_pct as h
+        from unnest(${textArray(ranges.map((r) => r.entity))}::text[], ${timeArray(ranges.map((r) => r.from))}::timestamptz[],
+          ${timeArray(ranges.map((r) => r.to))}::timestamptz[]) with ordinality as q(entity, lo, hi, n)
+        join twin.readings r on r.entity = q.entity and r.at > q.lo and r.at < q.hi
+        where r.at > ${iso(Math.min(...ranges.map((r) => r.from)))}::timestamptz
+          and r.at < ${iso(Math.max(...ranges.map((r) => r.to)))}::timestamptz
+        order by q.n, r.at`),
+    );
+    for (const row of rows) {
+      series[Number(row.n) - 1]?.push({ at: Number(row.at), temperatureC: row.t, humidityPct: row.h });
+    }
+  }
   ranges.forEach((range, k) => {
     const { job } = range;
     const fingerprint = job.profile ? profileFingerprint(job.profile) : unjudged;
+    const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
     for (let hour = range.first; hour <= range.last; hour += ROLLUP_INTERVAL_MS) {
-      if (!job.hours.has(hour)) continue;
+      if (!range.hours.has(hour)) continue;
       const source = job.profile ? (series[k] ?? []) : [];
-      const rollup = hourlyRollup(source, job.profile ?? placeholderProfile, hour);
-      const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
+      const { rollup, resume } = job.profile
+        ? resumableHourlyRollup(source, job.profile, hour)
+        : { rollup: hourlyRollup(source, placeholderProfile, hour), resume: null };
       const sourceReadings = source.filter((r) => r.at > hour - staleMs && r.at < hour + ROLLUP_INTERVAL_MS).length;
-      if (job.profile && rollup.readings === 0 && rollup.known.length === 0 && rollup.kineticMs === 0) {
-        // Nothing holds in this hour (any more): no row, as for an hour that never had readings.
-        empty.push({ entity: job.entity, hour });
-        continue;
-      }
-      upserts.push(rollupRow(job.entity, fingerprint, sourceReadings, rollup));
-      found.get(job.entity)?.push({ ...rollup, profile: fingerprint, sourceReadings });
+      keep(job, fingerprint, sourceReadings, rollup, resume);
     }
   });
   for (let i = 0; i < upserts.length; i += insertChunk) {
@@ -769,6 +843,7 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
           'kineticSum',
           'kineticMs',
           'known',
+          'resume',
         ]),
       });
   }
@@ -777,6 +852,41 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
       delete from twin.hourly h using unnest(${textArray(empty.map((e) => e.entity))}::text[],
         ${timeArray(empty.map((e) => e.hour))}::timestamptz[]) as q(entity, hour)
       where h.entity = q.entity and h.hour = q.hour`);
+  }
+  return found;
+}
+
+/** Added readings extend a rollup when every one comes after the last it holds, one per event time, whole ms as stored. */
+function extendsInOrder(resume: RollupResume, added: readonly Reading[]): boolean {
+  let previous = resume.last.at;
+  for (const { at } of added) {
+    if (at <= previous || !Number.isInteger(at)) return false;
+    previous = at;
+  }
+  return true;
+}
+
+/** The stored rollups of these hours that can be resumed: their profile, source count and resume point. */
+async function storedResumes(tx: Tx, hours: readonly HourToRoll[]) {
+  const found = new Map<string, { profile: string; sourceReadings: number; resume: RollupResume | null }>();
+  if (hours.length === 0) return found;
+  const times = hours.map((h) => h.hour);
+  const rows = rowsOf<{ entity: string; hour: number; profile: string; source_readings: number; resume: unknown }>(
+    await tx.execute(sql`
+      select h.entity, ${ms(sql`h.hour`)} as hour, h.profile, h.source_readings, h.resume
+      from twin.hourly h
+      join unnest(${textArray(hours.map((h) => h.job.entity))}::text[], ${timeArray(times)}::timestamptz[]) as q(entity, hour)
+        on h.entity = q.entity and h.hour = q.hour
+      where h.hour >= ${iso(Math.min(...times))}::timestamptz and h.hour <= ${iso(Math.max(...times))}::timestamptz`),
+  );
+  for (const row of rows) {
+    // PGlite returns jsonb parsed; postgres.js inside raw SQL may return it as text.
+    const resume = (typeof row.resume === 'string' ? JSON.parse(row.resume) : row.resume) as RollupResume | null;
+    found.set(`${row.entity}@${Number(row.hour)}`, {
+      profile: row.profile,
+      sourceReadings: Number(row.source_readings),
+      resume,
+    });
   }
   return found;
 }
