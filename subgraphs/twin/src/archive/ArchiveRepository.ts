@@ -43,6 +43,8 @@ const entityLockSpace = 40_022;
 /** Readings fetched apart from one another by more than this are read in separate queries when rolling up. */
 const clusterGapMs = 6 * ROLLUP_INTERVAL_MS;
 const insertChunk = 1000;
+/** Readings a rollup recomputation reads at once, about (one hour of one box at ten a second is 36,000). */
+const defaultReadChunk = 200_000;
 
 export interface ArchivedCounts {
   readings: number;
@@ -160,7 +162,12 @@ export class ArchiveRepository {
 
   constructor(
     private readonly database: ArchiveDatabase,
-    private readonly options: { retentionMs: number; now?: () => number },
+    private readonly options: {
+      retentionMs: number;
+      now?: () => number;
+      /** Readings a rollup recomputation reads in one query, about (default 200,000): bounds a batch's memory. */
+      rollupReadChunk?: number;
+    },
   ) {
     this.ensurePartitions = createPartitions(database);
   }
@@ -305,7 +312,7 @@ export class ArchiveRepository {
         }
         jobs.push({ entity, hours, profile, added: series.sort((a, b) => a.at - b.at) });
       }
-      await rollUp(tx, jobs);
+      await rollUp(tx, jobs, this.options.rollupReadChunk);
     });
     return counts;
   }
@@ -725,7 +732,11 @@ interface HourToRoll {
  * the added readings alone: a batch costs the same in the hour's first minute and its last, whatever the hour holds.
  * The rest are recomputed from the archived readings: one query reads every range, one statement writes every row.
  */
-async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, StoredRollup[]>> {
+async function rollUp(
+  tx: Tx,
+  jobs: readonly RollupJob[],
+  readChunk = defaultReadChunk,
+): Promise<Map<string, StoredRollup[]>> {
   const found = new Map<string, StoredRollup[]>(jobs.map((j) => [j.entity, []]));
   const upserts: ReturnType<typeof rollupRow>[] = [];
   const empty: { entity: string; hour: number }[] = [];
@@ -770,15 +781,7 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
     }
   }
 
-  const ranges: {
-    entity: string;
-    from: number;
-    to: number;
-    first: number;
-    last: number;
-    job: RollupJob;
-    hours: Set<number>;
-  }[] = [];
+  const ranges: RollupRange[] = [];
   for (const [job, hours] of recompute) {
     const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
     for (const [first, last] of clusters(hours)) {
@@ -793,36 +796,44 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
       });
     }
   }
-  const series = ranges.map((): Reading[] => []);
-  if (ranges.length > 0) {
-    const rows = rowsOf<{ n: number; at: number; t: number | null; h: number | null }>(
-      await tx.execute(sql`
-        select q.n, ${ms(sql`r.at`)} as at, r.temperature_c as t, r.humidity_pct as h
-        from unnest(${textArray(ranges.map((r) => r.entity))}::text[], ${timeArray(ranges.map((r) => r.from))}::timestamptz[],
-          ${timeArray(ranges.map((r) => r.to))}::timestamptz[]) with ordinality as q(entity, lo, hi, n)
-        join twin.readings r on r.entity = q.entity and r.at > q.lo and r.at < q.hi
-        where r.at > ${iso(Math.min(...ranges.map((r) => r.from)))}::timestamptz
-          and r.at < ${iso(Math.max(...ranges.map((r) => r.to)))}::timestamptz
-        order by q.n, r.at`),
-    );
-    for (const row of rows) {
-      series[Number(row.n) - 1]?.push({ at: Number(row.at), temperatureC: row.t, humidityPct: row.h });
-    }
-  }
-  ranges.forEach((range, k) => {
+  const rollRange = (range: RollupRange, source: readonly Reading[]) => {
     const { job } = range;
     const fingerprint = job.profile ? profileFingerprint(job.profile) : unjudged;
     const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
     for (let hour = range.first; hour <= range.last; hour += ROLLUP_INTERVAL_MS) {
       if (!range.hours.has(hour)) continue;
-      const source = job.profile ? (series[k] ?? []) : [];
       const { rollup, resume } = job.profile
         ? resumableHourlyRollup(source, job.profile, hour)
-        : { rollup: hourlyRollup(source, placeholderProfile, hour), resume: null };
+        : { rollup: hourlyRollup([], placeholderProfile, hour), resume: null };
       const sourceReadings = source.filter((r) => r.at > hour - staleMs && r.at < hour + ROLLUP_INTERVAL_MS).length;
       keep(job, fingerprint, sourceReadings, rollup, resume);
     }
-  });
+  };
+  // Read in chunks of about `readChunk` readings (as far as the stored rollups tell), so that late readings for many
+  // dense entities in one batch never hold millions of rows at once; one query when they are few, as usual.
+  let chunk: RollupRange[] = [];
+  let expected = 0;
+  const readChunkNow = async () => {
+    const series = await readRanges(tx, chunk);
+    for (const [k, range] of chunk.entries()) rollRange(range, series[k] ?? []);
+    chunk = [];
+    expected = 0;
+  };
+  for (const range of ranges) {
+    // Without a profile an hour is only marked as holding readings: nothing to read.
+    if (!range.job.profile) {
+      rollRange(range, []);
+      continue;
+    }
+    let size = 0;
+    for (const hour of range.hours) {
+      if (hour >= range.first && hour <= range.last) size += stored.get(`${range.entity}@${hour}`)?.sourceReadings ?? 0;
+    }
+    if (chunk.length > 0 && expected + size > readChunk) await readChunkNow();
+    chunk.push(range);
+    expected += size;
+  }
+  if (chunk.length > 0) await readChunkNow();
   for (let i = 0; i < upserts.length; i += insertChunk) {
     await tx
       .insert(hourly)
@@ -854,6 +865,37 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
       where h.entity = q.entity and h.hour = q.hour`);
   }
   return found;
+}
+
+/** One entity's readings in (from, to), ends exclusive, and the hours rolled up from them. */
+interface RollupRange {
+  entity: string;
+  from: number;
+  to: number;
+  /** The first and last hour (starts) to roll up from the range's readings. */
+  first: number;
+  last: number;
+  job: RollupJob;
+  hours: Set<number>;
+}
+
+/** Each range's archived readings (ends exclusive), oldest first, in one query. */
+async function readRanges(tx: Tx, ranges: readonly RollupRange[]): Promise<Reading[][]> {
+  const series = ranges.map((): Reading[] => []);
+  const rows = rowsOf<{ n: number; at: number; t: number | null; h: number | null }>(
+    await tx.execute(sql`
+      select q.n, ${ms(sql`r.at`)} as at, r.temperature_c as t, r.humidity_pct as h
+      from unnest(${textArray(ranges.map((r) => r.entity))}::text[], ${timeArray(ranges.map((r) => r.from))}::timestamptz[],
+        ${timeArray(ranges.map((r) => r.to))}::timestamptz[]) with ordinality as q(entity, lo, hi, n)
+      join twin.readings r on r.entity = q.entity and r.at > q.lo and r.at < q.hi
+      where r.at > ${iso(Math.min(...ranges.map((r) => r.from)))}::timestamptz
+        and r.at < ${iso(Math.max(...ranges.map((r) => r.to)))}::timestamptz
+      order by q.n, r.at`),
+  );
+  for (const row of rows) {
+    series[Number(row.n) - 1]?.push({ at: Number(row.at), temperatureC: row.t, humidityPct: row.h });
+  }
+  return series;
 }
 
 /** Added readings extend a rollup when every one comes after the last it holds, one per event time, whole ms as stored. */
