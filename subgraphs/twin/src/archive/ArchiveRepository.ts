@@ -272,11 +272,18 @@ export class ArchiveRepository {
     await this.database.db.transaction(async (tx) => {
       await lockEntities(tx, [...entities]);
       for (let i = 0; i < readingRows.length; i += insertChunk) {
-        const inserted = await tx
-          .insert(readings)
-          .values(readingRows.slice(i, i + insertChunk))
-          .onConflictDoNothing()
-          .returning({ at: readings.at });
+        // The rows travel as one JSON parameter: the statement's text is the same whatever the batch holds, so it is
+        // prepared once per connection instead of once per row count (postgres.js keeps every one it prepared).
+        const inserted = rowsOf<{ n: number }>(
+          await tx.execute(sql`
+            insert into twin.readings (entity, at, received_at, temperature_c, humidity_pct, lat, lng, status, seq)
+            select r.entity, r.at, r."receivedAt", r."temperatureC", r."humidityPct", r.lat, r.lng, r.status, r.seq
+            from jsonb_to_recordset(${JSON.stringify(readingRows.slice(i, i + insertChunk))}::jsonb) as r(
+              entity text, at timestamptz, "receivedAt" timestamptz, "temperatureC" float8, "humidityPct" float8,
+              lat float8, lng float8, status text, seq integer)
+            on conflict do nothing
+            returning 1 as n`),
+        );
         counts.readings += inserted.length;
       }
       for (let i = 0; i < eventRows.length; i += insertChunk) {
