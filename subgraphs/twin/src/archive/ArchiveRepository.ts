@@ -88,6 +88,9 @@ export interface ReadingRange {
   to: number;
 }
 
+/** What a compliance answer reads of a stored rollup: not where the archiver resumes it. */
+const { resume: _resume, ...rollupColumns } = getTableColumns(hourly);
+
 const ms = (column: PgColumn | SQL) => sql<number>`(extract(epoch from ${column}) * 1000)::float8`;
 const date = (at: number) => new Date(at);
 /** Times inside raw SQL travel as text: neither driver maps a Date there. */
@@ -332,7 +335,7 @@ export class ArchiveRepository {
     const found = new Map<string, StoredRollup[]>(entities.map((e) => [e, []]));
     if (entities.length === 0 || from >= to) return found;
     const rows = await this.database.db
-      .select()
+      .select(rollupColumns)
       .from(hourly)
       .where(and(inArray(hourly.entity, [...entities]), gte(hourly.hour, date(from)), lt(hourly.hour, date(to))))
       .orderBy(asc(hourly.entity), asc(hourly.hour));
