@@ -19,6 +19,7 @@ export { replayLateReadings } from './replayLateReadings.ts';
 export {
   complianceFromRollups,
   excursionsAt,
+  extendHourlyRollup,
   type HourRollup,
   hourlyRollup,
   hourOf,
@@ -26,7 +27,9 @@ export {
   planWindow,
   type RawEdge,
   ROLLUP_INTERVAL_MS,
+  type RollupResume,
   type RollupWindow,
+  resumableHourlyRollup,
   type WindowPlan,
   windowTime,
 } from './rollups.ts';

@@ -27,6 +27,65 @@ export function hourlyRollup(readings: readonly Reading[], profile: StorageProfi
   return { hour, ...accumulateTime(emptyTimeFigures(), readings, profile, hour, hour + ROLLUP_INTERVAL_MS, false) };
 }
 
+/**
+ * What it takes to extend an hour's rollup by readings after `last` without reading the hour again: the figures of
+ * every reading of the hour before `last` (each held until the next), and `last` itself, whose held time the next
+ * reading ends. Extending it gives exactly (to the bit) what `hourlyRollup` over all the readings gives.
+ */
+export interface RollupResume {
+  before: TimeFigures;
+  last: Reading;
+}
+
+/** `hourlyRollup`, with where to resume it (null: no reading of the hour holds in it). */
+export function resumableHourlyRollup(
+  readings: readonly Reading[],
+  profile: StorageProfile,
+  hour: number,
+): { rollup: HourRollup; resume: RollupResume | null } {
+  return {
+    rollup: hourlyRollup(readings, profile, hour),
+    resume: resumeOf(emptyTimeFigures(), readings, profile, hour),
+  };
+}
+
+/**
+ * The hour's rollup after `later` (sorted, one per event time, every one after `resume.last`) joined the readings it
+ * was computed from: the same figures as `hourlyRollup` over all of them, in time that does not grow with the hour.
+ */
+export function extendHourlyRollup(
+  resume: RollupResume,
+  later: readonly Reading[],
+  profile: StorageProfile,
+  hour: number,
+): { rollup: HourRollup; resume: RollupResume | null } {
+  const readings = [resume.last, ...later];
+  const end = hour + ROLLUP_INTERVAL_MS;
+  return {
+    rollup: { hour, ...accumulateTime(copyFigures(resume.before), readings, profile, hour, end, false) },
+    resume: resumeOf(resume.before, readings, profile, hour),
+  };
+}
+
+/** The last reading the hour's fold takes, and the figures of those before it (folded onto a copy of `before`). */
+function resumeOf(
+  before: TimeFigures,
+  readings: readonly Reading[],
+  profile: StorageProfile,
+  hour: number,
+): RollupResume | null {
+  const end = hour + ROLLUP_INTERVAL_MS;
+  let k = readings.length - 1;
+  while (k >= 0 && readings[k]!.at >= end) k--;
+  const last = readings[k];
+  if (last === undefined || last.at + profile.staleAfterSeconds * 1000 <= hour) return null;
+  return { before: accumulateTime(copyFigures(before), readings, profile, hour, end, false, last.at), last };
+}
+
+function copyFigures(figures: TimeFigures): TimeFigures {
+  return { ...figures, known: figures.known.map(([a, b]): [number, number] => [a, b]) };
+}
+
 /** One hour's figures, by the hour's start. */
 export interface HourRollup extends TimeFigures {
   hour: number;

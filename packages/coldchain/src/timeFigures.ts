@@ -49,7 +49,8 @@ export function emptyTimeFigures(): TimeFigures {
  * Adds what `readings` (sorted, one per event time) say about [from, to] to `into`: held time is clipped to
  * [from, to); readings are counted from `from` up to `to`, including one at `to` only when `countEnd` (a window's
  * last moment; hourly rollups are half-open so that adjacent hours never count a reading twice). Readings from up to
- * staleAfterSeconds before `from` must be included: they may still hold at `from`.
+ * staleAfterSeconds before `from` must be included: they may still hold at `from`. Readings at or after `stopAt`
+ * add nothing themselves; the first of them still ends the time the one before held (a rollup's resumable prefix).
  */
 export function accumulateTime(
   into: TimeFigures,
@@ -58,6 +59,7 @@ export function accumulateTime(
   from: number,
   to: number,
   countEnd: boolean,
+  stopAt = Number.POSITIVE_INFINITY,
 ): TimeFigures {
   const staleMs = profile.staleAfterSeconds * 1000;
   const needsHumidity = profile.minHumidityPct !== null || profile.maxHumidityPct !== null;
@@ -70,7 +72,7 @@ export function accumulateTime(
   }
   for (let i = low; i < readings.length; i++) {
     const r = readings[i]!;
-    if (r.at > to || (r.at === to && !countEnd)) break;
+    if (r.at > to || (r.at === to && !countEnd) || r.at >= stopAt) break;
     const t = r.temperatureC;
     const h = r.humidityPct;
     const complete = t !== null && (!needsHumidity || h !== null);

@@ -10,6 +10,7 @@ import {
   complianceFromRollups,
   type EndedExcursion,
   excursionsAt,
+  extendHourlyRollup,
   foldAlertEvents,
   hourlyRollup,
   hourOf,
@@ -18,6 +19,8 @@ import {
   planWindow,
   type Reading,
   ROLLUP_INTERVAL_MS,
+  type RollupResume,
+  resumableHourlyRollup,
   type StorageProfile,
   type Window,
 } from '../src/index.ts';
@@ -112,6 +115,35 @@ describe('compliance from hourly rollups', () => {
           expectSameCompliance(fromRollups(readings, p, { since, until }), compliance(readings, p, { since, until }));
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('extends an hour by later readings, batch after batch, to exactly the rollup of all of them', () => {
+    fc.assert(
+      fc.property(anyStaleness, series(2, 60), fc.array(fc.nat(), { maxLength: 6 }), (p, readings, cuts) => {
+        const hours = [...new Set(readings.flatMap((r) => hoursTouchedBy(r.at, p)))];
+        // Readings arrive in order, in batches (cut at arbitrary places); each batch extends every hour it touches.
+        const ends = [...new Set(cuts.map((c) => (c % readings.length) + 1)), readings.length].sort((a, b) => a - b);
+        const resumes = new Map<number, RollupResume | null>();
+        const rollups = new Map<number, ReturnType<typeof hourlyRollup>>();
+        let start = 0;
+        for (const end of ends) {
+          const batch = readings.slice(start, end);
+          for (const hour of hours) {
+            const inHour = batch.filter((r) => r.at > hour - p.staleAfterSeconds * 1000 && r.at < hour + HOUR);
+            if (inHour.length === 0) continue;
+            const resume = resumes.get(hour);
+            const next = resume
+              ? extendHourlyRollup(resume, inHour, p, hour)
+              : resumableHourlyRollup(readings.slice(0, end), p, hour);
+            resumes.set(hour, next.resume);
+            rollups.set(hour, next.rollup);
+          }
+          start = end;
+        }
+        for (const [hour, rollup] of rollups) expect(rollup).toStrictEqual(hourlyRollup(readings, p, hour));
+      }),
       { numRuns: 300 },
     );
   });

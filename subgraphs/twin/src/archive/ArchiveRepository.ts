@@ -7,6 +7,7 @@ import {
   type EndedExcursion,
   type ExcursionKind,
   type Excursions,
+  extendHourlyRollup,
   foldAlertEvents,
   type HourRollup,
   hourlyRollup,
@@ -14,6 +15,8 @@ import {
   hoursTouchedBy,
   type Reading,
   ROLLUP_INTERVAL_MS,
+  type RollupResume,
+  resumableHourlyRollup,
   type Severity,
   type StorageProfile,
 } from '@bst/coldchain';
@@ -40,6 +43,8 @@ const entityLockSpace = 40_022;
 /** Readings fetched apart from one another by more than this are read in separate queries when rolling up. */
 const clusterGapMs = 6 * ROLLUP_INTERVAL_MS;
 const insertChunk = 1000;
+/** Readings a rollup recomputation reads at once, about (one hour of one box at ten a second is 36,000). */
+const defaultReadChunk = 200_000;
 
 export interface ArchivedCounts {
   readings: number;
@@ -83,6 +88,9 @@ export interface ReadingRange {
   to: number;
 }
 
+/** What a compliance answer reads of a stored rollup: not where the archiver resumes it. */
+const { resume: _resume, ...rollupColumns } = getTableColumns(hourly);
+
 const ms = (column: PgColumn | SQL) => sql<number>`(extract(epoch from ${column}) * 1000)::float8`;
 const date = (at: number) => new Date(at);
 /** Times inside raw SQL travel as text: neither driver maps a Date there. */
@@ -120,7 +128,13 @@ function readingRow(entity: string, r: TwinReading) {
   };
 }
 
-function rollupRow(entity: string, profile: string, sourceReadings: number, rollup: HourRollup) {
+function rollupRow(
+  entity: string,
+  profile: string,
+  sourceReadings: number,
+  rollup: HourRollup,
+  resume: RollupResume | null,
+) {
   return {
     entity,
     hour: date(rollup.hour),
@@ -137,6 +151,7 @@ function rollupRow(entity: string, profile: string, sourceReadings: number, roll
     kineticSum: rollup.kineticSum,
     kineticMs: rollup.kineticMs,
     known: rollup.known.map(([a, b]): [number, number] => [a - rollup.hour, b - rollup.hour]),
+    resume,
   };
 }
 
@@ -150,7 +165,12 @@ export class ArchiveRepository {
 
   constructor(
     private readonly database: ArchiveDatabase,
-    private readonly options: { retentionMs: number; now?: () => number },
+    private readonly options: {
+      retentionMs: number;
+      now?: () => number;
+      /** Readings a rollup recomputation reads in one query, about (default 200,000): bounds a batch's memory. */
+      rollupReadChunk?: number;
+    },
   ) {
     this.ensurePartitions = createPartitions(database);
   }
@@ -193,7 +213,7 @@ export class ArchiveRepository {
     const readingRows: ReturnType<typeof readingRow>[] = [];
     const eventRows: (typeof alertEvents.$inferInsert)[] = [];
     const checkpointRows = new Map<string, typeof checkpoints.$inferInsert>();
-    const readingTimes = new Map<string, number[]>();
+    const readingsOf = new Map<string, Reading[]>();
     const months = new Set<number>();
     for (const entry of entries) {
       if (entry.kind === 'reading') {
@@ -203,9 +223,10 @@ export class ArchiveRepository {
         }
         const entity = entityKey(entry.entity);
         readingRows.push(readingRow(entity, entry.reading));
-        const times = readingTimes.get(entity) ?? [];
-        times.push(entry.reading.at);
-        readingTimes.set(entity, times);
+        const series = readingsOf.get(entity) ?? [];
+        const { at, temperatureC, humidityPct } = entry.reading;
+        series.push({ at, temperatureC, humidityPct });
+        readingsOf.set(entity, series);
         months.add(monthOf(entry.reading.at));
       } else if (entry.kind === 'alert-event') {
         if (entry.event.at < cutoff) {
@@ -242,28 +263,35 @@ export class ArchiveRepository {
       }
     }
     const profiles = new Map<string, StorageProfile | null>();
-    for (const [entity, times] of readingTimes) {
+    for (const [entity, series] of readingsOf) {
       const profile = profileOf(parseEntityKey(entity));
       profiles.set(entity, profile);
-      for (const at of times) {
+      for (const { at } of series) {
         for (const hour of profile ? hoursTouchedBy(at, profile) : [hourOf(at)]) months.add(monthOf(hour));
       }
     }
     await this.ensurePartitions(months);
 
     const entities = new Set<string>([
-      ...readingTimes.keys(),
+      ...readingsOf.keys(),
       ...eventRows.map((r) => r.entity),
       ...[...checkpointRows.values()].map((r) => r.entity),
     ]);
     await this.database.db.transaction(async (tx) => {
       await lockEntities(tx, [...entities]);
       for (let i = 0; i < readingRows.length; i += insertChunk) {
-        const inserted = await tx
-          .insert(readings)
-          .values(readingRows.slice(i, i + insertChunk))
-          .onConflictDoNothing()
-          .returning({ at: readings.at });
+        // The rows travel as one JSON parameter: the statement's text is the same whatever the batch holds, so it is
+        // prepared once per connection instead of once per row count (postgres.js keeps every one it prepared).
+        const inserted = rowsOf<{ n: number }>(
+          await tx.execute(sql`
+            insert into twin.readings (entity, at, received_at, temperature_c, humidity_pct, lat, lng, status, seq)
+            select r.entity, r.at, r."receivedAt", r."temperatureC", r."humidityPct", r.lat, r.lng, r.status, r.seq
+            from jsonb_to_recordset(${JSON.stringify(readingRows.slice(i, i + insertChunk))}::jsonb) as r(
+              entity text, at timestamptz, "receivedAt" timestamptz, "temperatureC" float8, "humidityPct" float8,
+              lat float8, lng float8, status text, seq integer)
+            on conflict do nothing
+            returning 1 as n`),
+        );
         counts.readings += inserted.length;
       }
       for (let i = 0; i < eventRows.length; i += insertChunk) {
@@ -290,16 +318,16 @@ export class ArchiveRepository {
       }
       await refoldAlerts(tx, [...new Set(eventRows.map((r) => r.alertId))]);
       const jobs: RollupJob[] = [];
-      for (const [entity, times] of readingTimes) {
+      for (const [entity, series] of readingsOf) {
         const profile = profiles.get(entity) ?? null;
         const hours = new Set<number>();
-        for (const at of times) {
+        for (const { at } of series) {
           const [first, last] = profile ? hoursTouchedBy(at, profile) : [hourOf(at), hourOf(at)];
           for (let hour = first; hour <= last; hour += ROLLUP_INTERVAL_MS) hours.add(hour);
         }
-        jobs.push({ entity, hours, profile });
+        jobs.push({ entity, hours, profile, added: series.sort((a, b) => a.at - b.at) });
       }
-      await rollUp(tx, jobs);
+      await rollUp(tx, jobs, this.options.rollupReadChunk);
     });
     return counts;
   }
@@ -312,7 +340,7 @@ export class ArchiveRepository {
     const found = new Map<string, StoredRollup[]>(entities.map((e) => [e, []]));
     if (entities.length === 0 || from >= to) return found;
     const rows = await this.database.db
-      .select()
+      .select(rollupColumns)
       .from(hourly)
       .where(and(inArray(hourly.entity, [...entities]), gte(hourly.hour, date(from)), lt(hourly.hour, date(to))))
       .orderBy(asc(hourly.entity), asc(hourly.hour));
@@ -704,56 +732,123 @@ interface RollupJob {
   hours: Set<number>;
   /** Null: the entity has no profile now, its hours are only marked as holding readings. */
   profile: StorageProfile | null;
+  /** The readings this batch archived, sorted: an hour they only extend is extended, not read again. */
+  added?: readonly Reading[];
+}
+
+interface HourToRoll {
+  job: RollupJob;
+  hour: number;
 }
 
 /**
- * Recomputes and stores the rollups of each job's hours from the archived readings (the entities are locked by the
- * caller): one query reads every range, one statement writes every row.
+ * Brings the rollups of each job's hours up to date and stores them (the entities are locked by the caller). An hour
+ * whose stored rollup can be resumed (same profile, every added reading after the last one it holds) is extended by
+ * the added readings alone: a batch costs the same in the hour's first minute and its last, whatever the hour holds.
+ * The rest are recomputed from the archived readings: one query reads every range, one statement writes every row.
  */
-async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, StoredRollup[]>> {
-  const ranges: { entity: string; from: number; to: number; first: number; last: number; job: RollupJob }[] = [];
-  for (const job of jobs) {
-    const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
-    for (const [first, last] of clusters(job.hours)) {
-      ranges.push({ entity: job.entity, from: first - staleMs, to: last + ROLLUP_INTERVAL_MS, first, last, job });
-    }
-  }
+async function rollUp(
+  tx: Tx,
+  jobs: readonly RollupJob[],
+  readChunk = defaultReadChunk,
+): Promise<Map<string, StoredRollup[]>> {
   const found = new Map<string, StoredRollup[]>(jobs.map((j) => [j.entity, []]));
-  if (ranges.length === 0) return found;
-  const rows = rowsOf<{ n: number; at: number; t: number | null; h: number | null }>(
-    await tx.execute(sql`
-      select q.n, ${ms(sql`r.at`)} as at, r.temperature_c as t, r.humidity_pct as h
-      from unnest(${textArray(ranges.map((r) => r.entity))}::text[], ${timeArray(ranges.map((r) => r.from))}::timestamptz[],
-        ${timeArray(ranges.map((r) => r.to))}::timestamptz[]) with ordinality as q(entity, lo, hi, n)
-      join twin.readings r on r.entity = q.entity and r.at > q.lo and r.at < q.hi
-      where r.at > ${iso(Math.min(...ranges.map((r) => r.from)))}::timestamptz
-        and r.at < ${iso(Math.max(...ranges.map((r) => r.to)))}::timestamptz
-      order by q.n, r.at`),
-  );
-  const series = ranges.map((): Reading[] => []);
-  for (const row of rows) {
-    series[Number(row.n) - 1]?.push({ at: Number(row.at), temperatureC: row.t, humidityPct: row.h });
-  }
   const upserts: ReturnType<typeof rollupRow>[] = [];
   const empty: { entity: string; hour: number }[] = [];
-  ranges.forEach((range, k) => {
+  const keep = (
+    job: RollupJob,
+    fingerprint: string,
+    sourceReadings: number,
+    rollup: HourRollup,
+    resume: RollupResume | null,
+  ) => {
+    if (job.profile && rollup.readings === 0 && rollup.known.length === 0 && rollup.kineticMs === 0) {
+      // Nothing holds in this hour (any more): no row, as for an hour that never had readings.
+      empty.push({ entity: job.entity, hour: rollup.hour });
+      return;
+    }
+    upserts.push(rollupRow(job.entity, fingerprint, sourceReadings, rollup, resume));
+    found.get(job.entity)?.push({ ...rollup, profile: fingerprint, sourceReadings });
+  };
+
+  const recompute = new Map<RollupJob, Set<number>>();
+  const resumable: HourToRoll[] = [];
+  for (const job of jobs) {
+    for (const hour of job.hours) {
+      if (job.profile && job.added) resumable.push({ job, hour });
+      else recompute.set(job, (recompute.get(job) ?? new Set()).add(hour));
+    }
+  }
+  const stored = await storedResumes(tx, resumable);
+  for (const { job, hour } of resumable) {
+    const profile = job.profile!;
+    const staleMs = profile.staleAfterSeconds * 1000;
+    const fingerprint = profileFingerprint(profile);
+    const added = job.added!.filter((r) => r.at > hour - staleMs && r.at < hour + ROLLUP_INTERVAL_MS);
+    const row = stored.get(`${job.entity}@${hour}`);
+    if (row && row.profile === fingerprint && row.resume && extendsInOrder(row.resume, added)) {
+      // A reading exactly staleAfterSeconds before the hour touches it without holding in it: nothing changes.
+      if (added.length === 0) continue;
+      const extended = extendHourlyRollup(row.resume, added, profile, hour);
+      keep(job, fingerprint, row.sourceReadings + added.length, extended.rollup, extended.resume);
+    } else {
+      recompute.set(job, (recompute.get(job) ?? new Set()).add(hour));
+    }
+  }
+
+  const ranges: RollupRange[] = [];
+  for (const [job, hours] of recompute) {
+    const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
+    for (const [first, last] of clusters(hours)) {
+      ranges.push({
+        entity: job.entity,
+        from: first - staleMs,
+        to: last + ROLLUP_INTERVAL_MS,
+        first,
+        last,
+        job,
+        hours,
+      });
+    }
+  }
+  const rollRange = (range: RollupRange, source: readonly Reading[]) => {
     const { job } = range;
     const fingerprint = job.profile ? profileFingerprint(job.profile) : unjudged;
+    const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
     for (let hour = range.first; hour <= range.last; hour += ROLLUP_INTERVAL_MS) {
-      if (!job.hours.has(hour)) continue;
-      const source = job.profile ? (series[k] ?? []) : [];
-      const rollup = hourlyRollup(source, job.profile ?? placeholderProfile, hour);
-      const staleMs = job.profile ? job.profile.staleAfterSeconds * 1000 : 0;
+      if (!range.hours.has(hour)) continue;
+      const { rollup, resume } = job.profile
+        ? resumableHourlyRollup(source, job.profile, hour)
+        : { rollup: hourlyRollup([], placeholderProfile, hour), resume: null };
       const sourceReadings = source.filter((r) => r.at > hour - staleMs && r.at < hour + ROLLUP_INTERVAL_MS).length;
-      if (job.profile && rollup.readings === 0 && rollup.known.length === 0 && rollup.kineticMs === 0) {
-        // Nothing holds in this hour (any more): no row, as for an hour that never had readings.
-        empty.push({ entity: job.entity, hour });
-        continue;
-      }
-      upserts.push(rollupRow(job.entity, fingerprint, sourceReadings, rollup));
-      found.get(job.entity)?.push({ ...rollup, profile: fingerprint, sourceReadings });
+      keep(job, fingerprint, sourceReadings, rollup, resume);
     }
-  });
+  };
+  // Read in chunks of about `readChunk` readings (as far as the stored rollups tell), so that late readings for many
+  // dense entities in one batch never hold millions of rows at once; one query when they are few, as usual.
+  let chunk: RollupRange[] = [];
+  let expected = 0;
+  const readChunkNow = async () => {
+    const series = await readRanges(tx, chunk);
+    for (const [k, range] of chunk.entries()) rollRange(range, series[k] ?? []);
+    chunk = [];
+    expected = 0;
+  };
+  for (const range of ranges) {
+    // Without a profile an hour is only marked as holding readings: nothing to read.
+    if (!range.job.profile) {
+      rollRange(range, []);
+      continue;
+    }
+    let size = 0;
+    for (const hour of range.hours) {
+      if (hour >= range.first && hour <= range.last) size += stored.get(`${range.entity}@${hour}`)?.sourceReadings ?? 0;
+    }
+    if (chunk.length > 0 && expected + size > readChunk) await readChunkNow();
+    chunk.push(range);
+    expected += size;
+  }
+  if (chunk.length > 0) await readChunkNow();
   for (let i = 0; i < upserts.length; i += insertChunk) {
     await tx
       .insert(hourly)
@@ -774,6 +869,7 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
           'kineticSum',
           'kineticMs',
           'known',
+          'resume',
         ]),
       });
   }
@@ -782,6 +878,72 @@ async function rollUp(tx: Tx, jobs: readonly RollupJob[]): Promise<Map<string, S
       delete from twin.hourly h using unnest(${textArray(empty.map((e) => e.entity))}::text[],
         ${timeArray(empty.map((e) => e.hour))}::timestamptz[]) as q(entity, hour)
       where h.entity = q.entity and h.hour = q.hour`);
+  }
+  return found;
+}
+
+/** One entity's readings in (from, to), ends exclusive, and the hours rolled up from them. */
+interface RollupRange {
+  entity: string;
+  from: number;
+  to: number;
+  /** The first and last hour (starts) to roll up from the range's readings. */
+  first: number;
+  last: number;
+  job: RollupJob;
+  hours: Set<number>;
+}
+
+/** Each range's archived readings (ends exclusive), oldest first, in one query. */
+async function readRanges(tx: Tx, ranges: readonly RollupRange[]): Promise<Reading[][]> {
+  const series = ranges.map((): Reading[] => []);
+  const rows = rowsOf<{ n: number; at: number; t: number | null; h: number | null }>(
+    await tx.execute(sql`
+      select q.n, ${ms(sql`r.at`)} as at, r.temperature_c as t, r.humidity_pct as h
+      from unnest(${textArray(ranges.map((r) => r.entity))}::text[], ${timeArray(ranges.map((r) => r.from))}::timestamptz[],
+        ${timeArray(ranges.map((r) => r.to))}::timestamptz[]) with ordinality as q(entity, lo, hi, n)
+      join twin.readings r on r.entity = q.entity and r.at > q.lo and r.at < q.hi
+      where r.at > ${iso(Math.min(...ranges.map((r) => r.from)))}::timestamptz
+        and r.at < ${iso(Math.max(...ranges.map((r) => r.to)))}::timestamptz
+      order by q.n, r.at`),
+  );
+  for (const row of rows) {
+    series[Number(row.n) - 1]?.push({ at: Number(row.at), temperatureC: row.t, humidityPct: row.h });
+  }
+  return series;
+}
+
+/** Added readings extend a rollup when every one comes after the last it holds, one per event time, whole ms as stored. */
+function extendsInOrder(resume: RollupResume, added: readonly Reading[]): boolean {
+  let previous = resume.last.at;
+  for (const { at } of added) {
+    if (at <= previous || !Number.isInteger(at)) return false;
+    previous = at;
+  }
+  return true;
+}
+
+/** The stored rollups of these hours that can be resumed: their profile, source count and resume point. */
+async function storedResumes(tx: Tx, hours: readonly HourToRoll[]) {
+  const found = new Map<string, { profile: string; sourceReadings: number; resume: RollupResume | null }>();
+  if (hours.length === 0) return found;
+  const times = hours.map((h) => h.hour);
+  const rows = rowsOf<{ entity: string; hour: number; profile: string; source_readings: number; resume: unknown }>(
+    await tx.execute(sql`
+      select h.entity, ${ms(sql`h.hour`)} as hour, h.profile, h.source_readings, h.resume
+      from twin.hourly h
+      join unnest(${textArray(hours.map((h) => h.job.entity))}::text[], ${timeArray(times)}::timestamptz[]) as q(entity, hour)
+        on h.entity = q.entity and h.hour = q.hour
+      where h.hour >= ${iso(Math.min(...times))}::timestamptz and h.hour <= ${iso(Math.max(...times))}::timestamptz`),
+  );
+  for (const row of rows) {
+    // PGlite returns jsonb parsed; postgres.js inside raw SQL may return it as text.
+    const resume = (typeof row.resume === 'string' ? JSON.parse(row.resume) : row.resume) as RollupResume | null;
+    found.set(`${row.entity}@${Number(row.hour)}`, {
+      profile: row.profile,
+      sourceReadings: Number(row.source_readings),
+      resume,
+    });
   }
   return found;
 }

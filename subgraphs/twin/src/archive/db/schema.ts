@@ -1,3 +1,4 @@
+import type { RollupResume } from '@bst/coldchain';
 import {
   bigint,
   doublePrecision,
@@ -109,6 +110,8 @@ export const hourly = twin.table(
     kineticSum: doublePrecision('kinetic_sum').notNull(),
     kineticMs: bigint('kinetic_ms', { mode: 'number' }).notNull(),
     known: jsonb('known').$type<[number, number][]>().notNull(),
+    /** Where the next batch extends this rollup from (`RollupResume`); null: it recomputes the hour from the readings. */
+    resume: jsonb('resume').$type<RollupResume>(),
   },
   (t) => [primaryKey({ columns: [t.entity, t.hour] })],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "twin"."hourly" ADD COLUMN "resume" jsonb;
