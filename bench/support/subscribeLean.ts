@@ -104,7 +104,7 @@ export function subscribeLean(
         return;
       }
       default:
-        fail(`${parsed.type}: ${JSON.stringify(parsed.payload)}`);
+        fail(parsed.payload === undefined ? parsed.type : `${parsed.type}: ${JSON.stringify(parsed.payload)}`);
     }
   };
 
