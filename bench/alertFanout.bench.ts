@@ -39,7 +39,12 @@ const targetP99Ms = 250;
 const targetBytesPerClient = 50 * 1024;
 
 // The inspector (attached only to read memory after a full GC, or to profile) costs nothing while detached.
-const stack = await startAlertStack('bench_alert_fanout', { inspectGateway: true });
+// The gateway's SUBSCRIPTION_CLIENTS_PER_TURN (its default unless set): for an A/B of its delivery turn.
+const clientsPerTurn = env.BENCH_CLIENTS_PER_TURN;
+const stack = await startAlertStack('bench_alert_fanout', {
+  inspectGateway: true,
+  ...(clientsPerTurn ? { gatewayEnv: { SUBSCRIPTION_CLIENTS_PER_TURN: clientsPerTurn } } : {}),
+});
 if (gatewayCpus) pinToCpus(stack.gatewayPid, gatewayCpus);
 const cycles = alertCycles(stack, 'BOX-0001');
 
@@ -198,6 +203,7 @@ try {
         client: clientMode,
         pinned: env.BENCH_PIN ? { gateway: gatewayCpus, clients: clientCpus } : 'no',
         eventsReceived,
+        clientsPerTurn: clientsPerTurn ?? 'default',
         lastClientP50Ms: round(p50),
         lastClientP99Ms: round(p99),
         lastClientMaxMs: round(lastMs.at(-1) ?? Number.NaN),
