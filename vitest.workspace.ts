@@ -8,4 +8,5 @@ export default [
   'schema/vitest.config*.ts',
   'e2e/vitest.config.ts',
   'e2e/vitest.cluster.config.ts',
+  'bench/vitest.config.ts',
 ];

@@ -15,13 +15,23 @@ import {
   startAlertStack,
   twinOnlySubscription,
 } from './support/startAlertStack.ts';
-import { type FleetOptions, type SubscriberFleet, startSubscriberFleet, wallClock } from './support/subscribeMany.ts';
+import {
+  type FleetOptions,
+  pinToCpus,
+  type SubscriberFleet,
+  startSubscriberFleet,
+  wallClock,
+} from './support/subscribeMany.ts';
 
 const env = process.env;
 const clientCounts = (env.BENCH_CLIENTS ?? '1000,10000').split(',').map(Number);
 const rounds = Number(env.BENCH_ROUNDS ?? 30);
 const directMaxClients = Number(env.BENCH_DIRECT_MAX_CLIENTS ?? 1000);
 const processes = env.BENCH_CLIENT_PROCESSES ? Number(env.BENCH_CLIENT_PROCESSES) : undefined;
+// `lean` (default): the bench's minimal graphql-ws client; `graphql-ws`: graphql-ws's own client (see FleetOptions).
+const clientMode = env.BENCH_CLIENT === 'graphql-ws' ? 'graphql-ws' : 'lean';
+// Set (e.g. `0:1`): the gateway (all its threads) on the first CPU list, the client processes on the second.
+const [gatewayCpus, clientCpus] = env.BENCH_PIN ? env.BENCH_PIN.split(':') : [];
 // Where to write the gateway's .cpuprofile (the measured rounds) and .heapsnapshot (clients connected), if set.
 const profileDir = env.BENCH_PROFILE_DIR;
 const variables = { filter: { containerCodes: ['BOX-0001'], kinds: ['TEMPERATURE_HIGH'] } };
@@ -29,7 +39,13 @@ const targetP99Ms = 250;
 const targetBytesPerClient = 50 * 1024;
 
 // The inspector (attached only to read memory after a full GC, or to profile) costs nothing while detached.
-const stack = await startAlertStack('bench_alert_fanout', { inspectGateway: true });
+// The gateway's SUBSCRIPTION_CLIENTS_PER_TURN (its default unless set): for an A/B of its delivery turn.
+const clientsPerTurn = env.BENCH_CLIENTS_PER_TURN;
+const stack = await startAlertStack('bench_alert_fanout', {
+  inspectGateway: true,
+  ...(clientsPerTurn ? { gatewayEnv: { SUBSCRIPTION_CLIENTS_PER_TURN: clientsPerTurn } } : {}),
+});
+if (gatewayCpus) pinToCpus(stack.gatewayPid, gatewayCpus);
 const cycles = alertCycles(stack, 'BOX-0001');
 
 /** Alert cycles until every client has seen a RAISED and a CLEARED (subscriptions go live asynchronously). */
@@ -86,12 +102,14 @@ async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
   let clientCpuAtStart = 0;
   const clientCpuMs = () => fleet.pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   let stopProbe: (() => Promise<number[]>) | undefined;
+  let eventsAtStart = 0;
   for (let i = 0; i < rounds + 2; i++) {
     if (i === 2 && gateway && profileDir) await gateway.startCpuProfile();
     if (i === 2) {
       stopProbe = probeHealth(stack.gatewayUrl);
       cpuAtStart = processCpuMs(stack.gatewayPid);
       clientCpuAtStart = clientCpuMs();
+      eventsAtStart = fleet.eventsReceived();
     }
     await cycles.begin();
     const [raised, cleared] = (await fleet.expect(['RAISED', 'CLEARED'])) as [
@@ -112,6 +130,11 @@ async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
   const gatewayCpuMsPerEvent = (processCpuMs(stack.gatewayPid) - cpuAtStart) / (rounds * 2);
   const clientsCpuMsPerEvent = (clientCpuMs() - clientCpuAtStart) / (rounds * 2);
   const healthMs = (await stopProbe?.()) ?? [];
+  // Every client must have had each measured event exactly once: a lost, doubled or stray `next` fails the run.
+  const eventsReceived = fleet.eventsReceived() - eventsAtStart;
+  if (eventsReceived !== fleet.clients * rounds * 2) {
+    throw new Error(`the clients received ${eventsReceived} events, not ${fleet.clients} × ${rounds * 2}`);
+  }
   if (gateway && profileDir) {
     await gateway.stopCpuProfile(join(profileDir, `gateway-fanout-${fleet.clients}.cpuprofile`));
   }
@@ -121,6 +144,7 @@ async function fanOut(fleet: SubscriberFleet, gateway?: InspectedProcess) {
     gatewayCpuMsPerEvent,
     clientsCpuMsPerEvent,
     healthMs,
+    eventsReceived,
   };
 }
 
@@ -135,7 +159,12 @@ const fleetOf = (clients: number, direct: boolean): Promise<SubscriberFleet> => 
         variables,
         clients,
       };
-  return startSubscriberFleet({ ...options, ...(processes ? { processes } : {}) });
+  return startSubscriberFleet({
+    ...options,
+    client: clientMode,
+    ...(processes ? { processes } : {}),
+    ...(clientCpus ? { cpus: clientCpus } : {}),
+  });
 };
 
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
@@ -145,7 +174,10 @@ try {
   for (const clients of clientCounts) {
     const idle = await gateway.memoryAfterGc();
     const viaGateway = await fleetOf(clients, false);
-    const { lastMs, firstMs, gatewayCpuMsPerEvent, clientsCpuMsPerEvent, healthMs } = await fanOut(viaGateway, gateway);
+    const { lastMs, firstMs, gatewayCpuMsPerEvent, clientsCpuMsPerEvent, healthMs, eventsReceived } = await fanOut(
+      viaGateway,
+      gateway,
+    );
     const loaded = await gateway.memoryAfterGc();
     if (profileDir) await gateway.writeHeapSnapshot(join(profileDir, `gateway-fanout-${clients}.heapsnapshot`));
     await viaGateway.dispose();
@@ -168,6 +200,10 @@ try {
         clients,
         rounds,
         clientProcesses: processes ?? 'one per core',
+        client: clientMode,
+        pinned: env.BENCH_PIN ? { gateway: gatewayCpus, clients: clientCpus } : 'no',
+        eventsReceived,
+        clientsPerTurn: clientsPerTurn ?? 'default',
         lastClientP50Ms: round(p50),
         lastClientP99Ms: round(p99),
         lastClientMaxMs: round(lastMs.at(-1) ?? Number.NaN),

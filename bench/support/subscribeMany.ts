@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
@@ -20,6 +20,8 @@ export interface SubscribeOptions {
   onConnected?(): void;
   /** Called when the socket closes (the client does not retry). */
   onClosed?(event: unknown): void;
+  /** Called with every result that has data, as it arrives (besides settling `nextEvent`'s waiters). */
+  onNext?(data: Record<string, unknown>): void;
 }
 
 /** One graphql-ws client (its own socket) with one subscription; events are timed on arrival. */
@@ -48,6 +50,7 @@ export function subscribe(
         const at = wallClock();
         const data = result.data as Record<string, unknown> | undefined;
         if (!data) return;
+        options.onNext?.(data);
         const index = waiting.findIndex((w) => w.accept(data));
         if (index !== -1) waiting.splice(index, 1)[0]?.resolve(at);
       },
@@ -77,7 +80,16 @@ export interface FleetOptions {
   clients: number;
   /** Child processes the clients are spread over (default: one per core). */
   processes?: number;
+  /**
+   * `lean` (default): subscribeLean, which reads frames and finds the awaited transition without parsing; `graphql-ws`:
+   * graphql-ws's own client on ws, which parses every message (several times the CPU per event).
+   */
+  client?: 'lean' | 'graphql-ws';
+  /** Pins every child process to these CPUs (`taskset -a -p -c`), so that they do not share the server's cores. */
+  cpus?: string;
 }
+
+export type StartOptions = Omit<FleetOptions, 'processes' | 'cpus'>;
 
 /** First and last arrival at the clients of one event (wall clock, see wallClock). */
 export interface Arrivals {
@@ -89,12 +101,13 @@ export interface Arrivals {
 export type FleetReport =
   | { type: 'connected'; clients: number }
   | { type: 'waiting'; wait: number }
-  | ({ type: 'arrived'; wait: number; clients: number } & Arrivals)
+  /** `events`: every `next` the process's clients have received so far, awaited or not. */
+  | ({ type: 'arrived'; wait: number; clients: number; events: number } & Arrivals)
   | { type: 'failed'; error: string };
 
 /** What the parent asks: wait for the next event with this transition at every client, or forget the waits. */
 export type FleetCommand =
-  | { type: 'start'; options: Omit<FleetOptions, 'processes'> }
+  | { type: 'start'; options: StartOptions }
   | { type: 'await'; wait: number; transition: string }
   | { type: 'reset' }
   | { type: 'dispose' };
@@ -111,7 +124,14 @@ export interface SubscriberFleet {
   expect(transitions: string[]): Promise<Promise<Arrivals>[]>;
   /** Forgets waits whose event never came (a warm-up cycle published before the subscriptions were live). */
   reset(): void;
+  /** Every `next` the clients had received when their processes last reported an event at all their clients. */
+  eventsReceived(): number;
   dispose(): Promise<void>;
+}
+
+/** Pins a process and all its threads to a CPU list (`0`, `1`, `0-1`): Linux only, needs util-linux's taskset. */
+export function pinToCpus(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
 const childEntry = fileURLToPath(new URL('./subscriberProcess.ts', import.meta.url));
@@ -133,6 +153,8 @@ export async function startSubscriberFleet(options: FleetOptions): Promise<Subsc
   const children = Array.from({ length: processes }, () =>
     fork(childEntry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
+  if (options.cpus) for (const child of children) pinToCpus(child.pid ?? 0, options.cpus);
+  const events = children.map(() => 0);
   let nextWait = 0;
   const waits = new Map<number, Wait>();
   let fail: (error: Error) => void = () => {};
@@ -142,12 +164,13 @@ export async function startSubscriberFleet(options: FleetOptions): Promise<Subsc
   failed.catch(() => {});
   let disposing = false;
   const connected = children.map(
-    (child) =>
+    (child, i) =>
       new Promise<void>((resolve) => {
         child.on('message', (message: FleetReport) => {
           if (message.type === 'connected') return resolve();
           if (message.type === 'failed') return fail(new Error(`subscriber process: ${message.error}`));
           const wait = waits.get(message.wait);
+          if (message.type === 'arrived') events[i] = message.events;
           if (!wait) return;
           if (message.type === 'waiting') {
             if (--wait.registering === 0) wait.registered();
@@ -165,7 +188,7 @@ export async function startSubscriberFleet(options: FleetOptions): Promise<Subsc
         });
       }),
   );
-  const { processes: _, ...shared } = options;
+  const { processes: _, cpus: __, ...shared } = options;
   children.forEach((child, i) => {
     const clients = Math.floor(options.clients / processes) + (i < options.clients % processes ? 1 : 0);
     child.send({ type: 'start', options: { ...shared, clients } } satisfies FleetCommand);
@@ -201,6 +224,7 @@ export async function startSubscriberFleet(options: FleetOptions): Promise<Subsc
       waits.clear();
       for (const child of children) child.send({ type: 'reset' } satisfies FleetCommand);
     },
+    eventsReceived: () => events.reduce((sum, n) => sum + n, 0),
     async dispose() {
       disposing = true;
       await Promise.all(

@@ -17,12 +17,18 @@ export interface SubscriptionLimits {
   hydrationBacklog: number;
   /** Per upstream subscription of a resumable field: recent results kept so a resuming client can join it. */
   resumeBuffer: number;
+  /**
+   * Clients a result is written to per turn of the event loop: between turns it answers health checks, new sockets and
+   * queries (10,000 clients take ~150-250 ms of writes here).
+   */
+  clientsPerTurn: number;
 }
 
 export const defaultSubscriptionLimits: SubscriptionLimits = {
   client: { maxEvents: 1000, maxBytes: 1024 * 1024 },
   hydrationBacklog: 1000,
   resumeBuffer: 100,
+  clientsPerTurn: 500,
 };
 
 /**
@@ -139,16 +145,13 @@ const printOnce = (document: DocumentNode) => {
   return text;
 };
 
-// Clients written to per turn of the event loop: between turns it answers health checks, new sockets and queries
-// (10,000 clients take ~150-250 ms of writes here), and a turn costs the last client nothing measurable.
-const clientsPerTurn = 500;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Hands a result to every client of a feed, in turns. Those who leave meanwhile get nothing more; those who join
  * meanwhile subscribed after it (or have it from the feed's recent results).
  */
-async function deliverToAll(listeners: Set<ClientBuffer>, d: Delivery): Promise<void> {
+async function deliverToAll(listeners: Set<ClientBuffer>, d: Delivery, clientsPerTurn: number): Promise<void> {
   if (listeners.size <= clientsPerTurn) {
     for (const listener of listeners) listener.deliver(d);
     return;
@@ -233,7 +236,7 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
   };
 
   const publish = async (feed: Feed, result: ExecutionResult, cursor: string | undefined): Promise<void> => {
-    if (cursor === undefined) return deliverToAll(feed.listeners, delivery(result));
+    if (cursor === undefined) return deliverToAll(feed.listeners, delivery(result), limits.clientsPerTurn);
     const ahead = aheadAt(feed, cursor);
     if (ahead) {
       merge(feed, ahead.feed, ahead.index);
@@ -246,7 +249,7 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
       feed.recent.shift();
       feed.complete = false;
     }
-    return deliverToAll(feed.listeners, d);
+    return deliverToAll(feed.listeners, d, limits.clientsPerTurn);
   };
 
   const connect = (feed: Feed) => {
