@@ -1,4 +1,5 @@
 import { defineProject } from 'vitest/config';
+import { spawnsProcesses } from '../vitest.groups.ts';
 import { e2eResolve } from './vitest.config.ts';
 
 // The scenarios that run the twin's store (golden replay over MQTT through the gateway) again on one 3-master Redis
@@ -6,6 +7,7 @@ import { e2eResolve } from './vitest.config.ts';
 export default defineProject({
   resolve: e2eResolve,
   test: {
+    ...spawnsProcesses,
     name: 'e2e-cluster',
     include: ['twin-through-gateway/**/*.test.ts'],
     globalSetup: ['../packages/testing/src/vitest/redisClusterGlobalSetup.ts'],

@@ -1,3 +1,4 @@
 import { defineProject } from 'vitest/config';
+import { inProcess } from '../../vitest.groups.ts';
 
-export default defineProject({ test: { name: 'identity', include: ['tests/**/*.test.ts'] } });
+export default defineProject({ test: { ...inProcess, name: 'identity', include: ['tests/**/*.test.ts'] } });

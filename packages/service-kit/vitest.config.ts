@@ -1,3 +1,4 @@
 import { defineProject } from 'vitest/config';
+import { inProcess } from '../../vitest.groups.ts';
 
-export default defineProject({ test: { name: 'service-kit', include: ['tests/**/*.test.ts'] } });
+export default defineProject({ test: { ...inProcess, name: 'service-kit', include: ['tests/**/*.test.ts'] } });

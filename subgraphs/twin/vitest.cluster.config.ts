@@ -1,4 +1,5 @@
 import { defineProject } from 'vitest/config';
+import { spawnsProcesses } from '../../vitest.groups.ts';
 import { twinResolve } from './vitest.config.ts';
 
 // The twin suites that touch Redis, again on one 3-master Redis Cluster started for the run. The store contract
@@ -6,6 +7,7 @@ import { twinResolve } from './vitest.config.ts';
 export default defineProject({
   resolve: twinResolve,
   test: {
+    ...spawnsProcesses,
     name: 'twin-cluster',
     include: ['tests/cluster/**/*.test.ts', 'tests/bridge/**/*.test.ts', 'tests/subgraph/**/*.test.ts'],
     globalSetup: ['../../packages/testing/src/vitest/redisClusterGlobalSetup.ts'],
