@@ -6,8 +6,10 @@ import { inProcess } from '../../vitest.groups.ts';
 const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 export const twinResolve = { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] };
 
-// Files that start processes (Redis servers, a Redis Cluster, the bridge, the archiver): `twin-processes` runs them.
+// Files that start processes (Redis servers, a Redis Cluster, the bridge, the archiver), or that time answers against
+// an outage's bounds (a second worker's file on the same cores would colour them): `twin-processes` runs them.
 export const processFiles = [
+  'tests/archive/outage.test.ts',
   'tests/store/redisOutage.test.ts',
   'tests/store/redisClusterTwinStore.test.ts',
   'tests/bridge/noLoss.test.ts',
