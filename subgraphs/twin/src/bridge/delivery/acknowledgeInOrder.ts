@@ -42,8 +42,9 @@ function takeStoredAcks(queue: AckQueue): Buffer | null {
  * Lets one MQTT connection store many messages at once while keeping every promise of QoS 1: each message is handed
  * to `store` as it arrives (which must take it in that order before its first await: the group commit keeps one
  * entity's readings in arrival order from there), and PUBACKs go out in arrival order, each only after its message
- * and all earlier ones are stored. MQTT.js has no public manual-ack API, so the PUBACKs that a commit releases are
- * written to its stream as one buffer (through MQTT.js's packet writer, each was three writes and a dozen debug calls);
+ * and all earlier ones are stored. MQTT.js has no public manual-ack API, so the PUBACKs that a turn of the event loop
+ * releases are written to its stream as one buffer (through MQTT.js's packet writer, each was three writes and a dozen
+ * debug calls);
  * acks owed on a connection that closed are dropped (message ids are reused after reconnecting) and the broker
  * redelivers those messages.
  */
@@ -58,29 +59,35 @@ export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishP
     acks = { first: null, last: null };
   });
 
-  function flush(queue: AckQueue): void {
-    if (queue !== acks) return;
-    const packets = takeStoredAcks(queue);
-    if (packets && client.connected) client.stream.write(packets);
-  }
+  // One flush per turn, after the turn's settlements: a commit settles its readings one promise reaction each, and
+  // its PUBACKs go out together, before anyone waiting for the drain hears of it.
+  let flushQueued = false;
 
-  function settled(): void {
-    if (--inFlight > 0 || drained.length === 0) return;
+  function flush(): void {
+    flushQueued = false;
+    const packets = takeStoredAcks(acks);
+    if (packets && client.connected) client.stream.write(packets);
+    if (inFlight > 0 || drained.length === 0) return;
     const waiting = drained;
     drained = [];
     for (const resolve of waiting) resolve();
   }
 
+  function settled(): void {
+    inFlight--;
+    if (flushQueued) return;
+    flushQueued = true;
+    process.nextTick(flush);
+  }
+
   client.handleMessage = (packet, callback) => {
-    const queue = acks;
     const pending: PendingAck = { messageId: packet.qos > 0 ? packet.messageId : undefined, stored: false, next: null };
-    if (queue.last) queue.last.next = pending;
-    else queue.first = pending;
-    queue.last = pending;
+    if (acks.last) acks.last.next = pending;
+    else acks.first = pending;
+    acks.last = pending;
     inFlight++;
     store(packet).then(() => {
       pending.stored = true;
-      flush(queue);
       settled();
     }, settled);
     callback(packet.qos > 0 ? acknowledgedLater : undefined);
@@ -89,7 +96,7 @@ export function acknowledgeInOrder(client: MqttClient, store: (packet: IPublishP
   return {
     /** Resolves when every message taken so far is stored (and acknowledged, if its connection is still open). */
     drain(): Promise<void> {
-      if (inFlight === 0) return Promise.resolve();
+      if (inFlight === 0 && !flushQueued) return Promise.resolve();
       return new Promise((resolve) => drained.push(resolve));
     },
   };
