@@ -3,9 +3,13 @@ export { connectMqttDevice, connectPersistentSubscriber, uniqueTopicPrefix } fro
 export {
   dashboardQuery,
   graphqlOutcome,
+  type OutageRun,
   type ProbeAnswer,
   type ProbeOutcome,
+  probeThroughOutage,
   readinessOutcome,
+  relayedTestDatabase,
+  relayOutages,
   timedProbe,
 } from './outageProbes.ts';
 export { createRedisTestPrefix, type RedisTestPrefix, type RedisTestTarget } from './redisPrefix.ts';

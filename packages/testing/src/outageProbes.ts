@@ -1,3 +1,6 @@
+import { createTestDatabase } from './createTestDatabase.ts';
+import { startTcpProxy, type TcpProxy } from './stack/startTcpProxy.ts';
+
 /** What a request made during an outage got: data, a typed SERVICE_UNAVAILABLE, readiness, or anything else (wrong). */
 export type ProbeOutcome = 'data' | 'unavailable' | 'ready' | 'not-ready' | `wrong: ${string}`;
 
@@ -57,4 +60,73 @@ export async function readinessOutcome(url: string): Promise<ProbeOutcome> {
   if (response.status === 200) return 'ready';
   if (response.status === 503) return 'not-ready';
   return `wrong: HTTP ${response.status}`;
+}
+
+/** A fresh test database reached through a relay the test can cut or freeze (the machine's Postgres is untouched). */
+export async function relayedTestDatabase(label: string): Promise<{
+  proxy: TcpProxy;
+  /** The database's URL through the relay. */
+  url: string;
+  /** Thaws and stops the relay, then drops the database (after the services using it have stopped). */
+  drop(): Promise<void>;
+}> {
+  const database = await createTestDatabase(label);
+  const direct = new URL(database.url);
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const relayed = new URL(database.url);
+  relayed.port = String(proxy.port);
+  return {
+    proxy,
+    url: relayed.toString(),
+    async drop() {
+      proxy.thaw();
+      await proxy.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** The two ways a relayed service goes away, for `it.each`: stopped (connections cut) and frozen (nothing answers). */
+export const relayOutages = [
+  {
+    outage: 'stopped (connections cut, new ones refused)',
+    down: (proxy: TcpProxy) => proxy.cut(),
+    up: (proxy: TcpProxy) => proxy.restore(),
+  },
+  {
+    outage: 'frozen (connections open, nothing answers)',
+    down: (proxy: TcpProxy) => proxy.freeze(),
+    up: (proxy: TcpProxy) => proxy.thaw(),
+  },
+];
+
+export interface OutageRun {
+  /** Every probe answered while the service was away. */
+  during: ProbeAnswer[];
+  /** From `up()` to the first time `recovered()` said so (NaN if it never did within 15 s). */
+  recoveryMs: number;
+}
+
+/**
+ * Takes a service away with `down()`, asks `probes()` (all at once, again and again) for `forMs`, brings it back with
+ * `up()` and times how long until `recovered()` holds: what an outage test asserts on.
+ */
+export async function probeThroughOutage(options: {
+  down(): void;
+  up(): void;
+  probes(): Promise<ProbeAnswer>[];
+  recovered(): Promise<boolean>;
+  forMs?: number;
+}): Promise<OutageRun> {
+  options.down();
+  const during: ProbeAnswer[] = [];
+  const downAt = performance.now();
+  while (performance.now() - downAt < (options.forMs ?? 8000)) during.push(...(await Promise.all(options.probes())));
+  options.up();
+  const upAt = performance.now();
+  while (performance.now() - upAt < 15_000) {
+    if (await options.recovered()) return { during, recoveryMs: Math.round(performance.now() - upAt) };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { during, recoveryMs: Number.NaN };
 }

@@ -1,13 +1,11 @@
 import { refrigeratedProfile } from '@bst/coldchain/fixtures';
 import { GATEWAY_IDENTITY_HEADER, sealIdentity } from '@bst/identity';
 import {
-  createTestDatabase,
   graphqlOutcome,
-  type ProbeAnswer,
+  probeThroughOutage,
   readinessOutcome,
-  startTcpProxy,
-  type TcpProxy,
-  type TestDatabase,
+  relayedTestDatabase,
+  relayOutages,
   timedProbe,
   uniqueName,
 } from '@bst/testing';
@@ -32,20 +30,15 @@ const fromStore = `{ _entities(representations: [{ __typename: "Container", code
   ... on Container { live { temperatureC at } } } }`;
 
 describe('the twin while its archive (Postgres) is away', () => {
-  let database: TestDatabase;
+  let database: Awaited<ReturnType<typeof relayedTestDatabase>>;
   let archiveDatabase: ArchiveDatabase;
-  let proxy: TcpProxy;
   let store: TwinStore;
   let twin: TwinSubgraph;
 
   beforeAll(async () => {
-    database = await createTestDatabase('twin_archive_outage');
     // The twin reaches Postgres through a relay the test can cut or freeze; the machine's Postgres is never touched.
-    const direct = new URL(database.url);
-    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const relayed = new URL(database.url);
-    relayed.port = String(proxy.port);
-    archiveDatabase = await openArchiveDatabase({ url: relayed.toString(), max: 4 });
+    database = await relayedTestDatabase('twin_archive_outage');
+    archiveDatabase = await openArchiveDatabase({ url: database.url, max: 4 });
     const archive = new ArchiveRepository(archiveDatabase, { retentionMs: 365 * 24 * HOUR, now: () => now });
     store = createMemoryTwinStore({ prefix: uniqueName('archive-outage'), retention: { maxAgeMs: 6 * HOUR } });
     await store.cacheCatalog(catalog, 3600);
@@ -57,11 +50,10 @@ describe('the twin while its archive (Postgres) is away', () => {
     twin = await startTwinSubgraph({ store, archive, gatewaySecret: secret, now: () => now });
   }, 120_000);
   afterAll(async () => {
-    proxy?.thaw();
+    database?.proxy.thaw();
     await twin?.stop();
     await store?.close();
     await archiveDatabase?.close();
-    await proxy?.stop();
     await database?.drop();
   });
 
@@ -73,41 +65,28 @@ describe('the twin while its archive (Postgres) is away', () => {
     );
   const readiness = () => readinessOutcome(twin.url);
 
-  it.each([
-    { outage: 'stopped (connections cut, new ones refused)', down: () => proxy.cut(), up: () => proxy.restore() },
-    { outage: 'frozen (connections open, nothing answers)', down: () => proxy.freeze(), up: () => proxy.thaw() },
-  ])(
+  it.each(relayOutages)(
     'Postgres $outage: archive reads SERVICE_UNAVAILABLE within seconds, live state still answers, recovered',
     async ({ down, up }) => {
       await expect
         .poll(async () => [await ask(fromArchive), await ask(fromStore), await readiness()], { timeout: 10_000 })
         .toEqual(['data', 'data', 'ready']);
 
-      down();
-      const during: ProbeAnswer[] = [];
-      const downAt = performance.now();
-      while (performance.now() - downAt < 8000) {
+      const { during, recoveryMs } = await probeThroughOutage({
+        down: () => down(database.proxy),
+        up: () => up(database.proxy),
         // Two archive reads at once: a pool whose connections all hang must not queue them past the bound.
-        during.push(
-          ...(await Promise.all([
-            timedProbe('archive', () => ask(fromArchive)),
-            timedProbe('archive', () => ask(fromArchive)),
-            timedProbe('store', () => ask(fromStore)),
-            timedProbe('/ready', readiness),
-          ])),
-        );
-      }
-      up();
-      const upAt = performance.now();
-      let recoveryMs = Number.NaN;
-      while (performance.now() - upAt < 15_000) {
-        const [asked, ready] = await Promise.all([ask(fromArchive), readiness()]);
-        if (asked === 'data' && ready === 'ready') {
-          recoveryMs = Math.round(performance.now() - upAt);
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+        probes: () => [
+          timedProbe('archive', () => ask(fromArchive)),
+          timedProbe('archive', () => ask(fromArchive)),
+          timedProbe('store', () => ask(fromStore)),
+          timedProbe('/ready', readiness),
+        ],
+        recovered: async () => {
+          const [asked, ready] = await Promise.all([ask(fromArchive), readiness()]);
+          return asked === 'data' && ready === 'ready';
+        },
+      });
       const outcomes = (what: string) => during.filter((a) => a.what === what).map((a) => a.outcome);
       expect(outcomes('archive')).toEqual(outcomes('archive').map(() => 'unavailable'));
       expect(outcomes('store')).toEqual(outcomes('store').map(() => 'data'));
