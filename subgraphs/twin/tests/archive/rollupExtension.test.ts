@@ -74,6 +74,33 @@ describe('hourly rollups extended batch after batch', () => {
     }
   });
 
+  it('equal a full recomputation after the profile changes and changes back while late readings arrive', async () => {
+    const flipping: EntityRef = { entityType: 'CONTAINER', code: 'BOX-FLIP' };
+    const key = 'container:BOX-FLIP';
+    // Another range, another delay and another stale time: every rollup figure it judges differs.
+    const tighter = refrigeratedProfile({ id: 'dense-fridge', maxTempC: 6, staleAfterSeconds: 600 });
+    const all = denseSeries().slice(0, 2400);
+    // Readings held back, then archived behind what their hour already holds: 01:01:40 while the other profile is in
+    // force (its hour is recomputed under that one), 02:05:00 after the profile is back (recomputed under the first).
+    const heldBack = (n: number) => all.filter((r) => r.at === t0 + n * 2000);
+    const lateDuringB = heldBack(350);
+    const lateAfter = heldBack(2250);
+    const flips = all.filter((r) => !lateDuringB.includes(r) && !lateAfter.includes(r));
+    // Batches 10–15 (01:03:20–01:11:20) are judged by the other profile; from batch 16 on the hour 01:00 is only extended
+    // in order, so only its profile check can make it recompute the hour under the first profile again.
+    const profileAt = (batch: number) => (batch >= 10 && batch < 16 ? tighter : profile);
+    for (let i = 0, batch = 0; i < flips.length; i += 40, batch++) {
+      const judge = profileAt(batch);
+      await archive.store(entries(flips.slice(i, i + 40), i, [flipping]), () => judge);
+      if (batch === 12) await archive.store(entries(lateDuringB, 50_000, [flipping]), () => tighter);
+    }
+    await archive.store(entries(lateAfter, 60_000, [flipping]), () => profile);
+    const hours = [...new Set(all.map((r) => hourOf(r.at)))].sort((a, b) => a - b);
+    const stored = (await archive.rollups([key], hours[0]!, hours.at(-1)! + HOUR)).get(key)!;
+    expect(stored.map((r) => r.hour)).toEqual(hours);
+    expect(stored).toStrictEqual(await archive.repairRollups(key, hours, profile));
+  });
+
   it('reads none of the hour’s archived readings for a batch that only extends it', async () => {
     const next = Math.max(...series.map((r) => r.at)) + HOUR;
     const reading = (d: number, temperatureC: number) => ({
