@@ -36,6 +36,15 @@ export interface Database<TSchema extends DatabaseSchema> {
   close(): Promise<void>;
 }
 
+/**
+ * Seconds before the next connection attempt after `retries` failed ones: 0.05, 0.1, 0.2, ... at most 1 s, jittered.
+ * postgres.js's default grows as 3^retries / 100 up to 20 s, so after an outage of a few seconds the first attempt
+ * once Postgres is back came up to 10-20 s late, and every request meanwhile answered SERVICE_UNAVAILABLE.
+ */
+export function reconnectDelaySeconds(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
+}
+
 /** Opens Postgres (postgres.js pool) when a URL is given, else PGlite; the caller migrates when it wants to. */
 export async function openDatabase<TSchema extends DatabaseSchema>(
   options: DatabaseOptions<TSchema>,
@@ -45,7 +54,12 @@ export async function openDatabase<TSchema extends DatabaseSchema>(
   if (options.url) {
     const url = options.url;
     // A connection attempt to a Postgres that is down or frozen gives up after 5 s (postgres.js waits 30 s by default).
-    const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 5 });
+    const client = postgres(url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      backoff: reconnectDelaySeconds,
+    });
     const db = drizzlePostgres(client, { schema, logger });
     return {
       db,

@@ -67,6 +67,8 @@ export async function relayedTestDatabase(label: string): Promise<{
   proxy: TcpProxy;
   /** The database's URL through the relay. */
   url: string;
+  /** The database's own URL (Postgres itself). */
+  directUrl: string;
   /** Thaws and stops the relay, then drops the database (after the services using it have stopped). */
   drop(): Promise<void>;
 }> {
@@ -78,6 +80,7 @@ export async function relayedTestDatabase(label: string): Promise<{
   return {
     proxy,
     url: relayed.toString(),
+    directUrl: database.url,
     async drop() {
       proxy.thaw();
       await proxy.stop();
