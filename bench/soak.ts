@@ -18,7 +18,13 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { gatewayAdmin } from './support/gatewayAdmin.ts';
 import { type AlertFollower, alertEventKey, followOverSse, followOverWebSocket } from './support/soak/followAlerts.ts';
-import { compareAlertEvents, type MemorySample, memoryFlat, missingReadings } from './support/soak/judgeSoak.ts';
+import {
+  compareAlertEvents,
+  type MemorySample,
+  memoryFlat,
+  memoryTimeline,
+  missingReadings,
+} from './support/soak/judgeSoak.ts';
 import type { PublisherReport, PublisherSettings } from './support/soak/publishReadings.ts';
 import { boxCode, type ReadingSchedule, readingAt } from './support/soak/readingSchedule.ts';
 
@@ -39,6 +45,8 @@ const windowMs = Math.max(60_000, 0.1 * durationMs);
 const restartSettleMs = 60_000;
 const restartWindowMs = 60_000;
 const outageMs = 5000;
+// The report's RSS timeline: one median per service per step.
+const timelineStepMs = Math.max(30_000, durationMs / 60);
 const log = (line: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const storeSettings = {
@@ -365,6 +373,8 @@ async function soak(stack: Stack): Promise<number> {
     ingestStats: ingest,
     alerts: { streamEvents: stream.length, clients },
     memory,
+    memoryTimelineStepS: timelineStepMs / 1000,
+    memoryTimelineMb: memoryTimeline(samples, timelineStepMs),
     loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
     pass,
   };

@@ -100,3 +100,20 @@ export function memoryFlat(
     };
   });
 }
+
+/**
+ * Per service, its median RSS in MB for each `stepMs` of the run (null where it had no sample, e.g. while a fault held
+ * it down): what the two windows of `memoryFlat` summarise, so a verdict can be read against the whole run.
+ */
+export function memoryTimeline(samples: readonly MemorySample[], stepMs: number) {
+  const steps = Math.ceil(Math.max(0, ...samples.map((s) => s.atMs + 1)) / stepMs);
+  const timeline: Record<string, (number | null)[]> = {};
+  for (const service of new Set(samples.map((s) => s.service))) {
+    const mine = samples.filter((s) => s.service === service && Number.isFinite(s.rssBytes));
+    timeline[service] = Array.from({ length: steps }, (_, i) => {
+      const inStep = mine.filter((s) => s.atMs >= i * stepMs && s.atMs < (i + 1) * stepMs).map((s) => s.rssBytes);
+      return inStep.length === 0 ? null : mb(median(inStep));
+    });
+  }
+  return timeline;
+}
