@@ -74,6 +74,8 @@ export interface StoreBackend {
   alertIds(partition: number, since: number | undefined, offset: number, count: number): Promise<string[]>;
   entityAlertIds(entity: EntityRef): Promise<string[]>;
   alertEvents(id: string): Promise<AlertEventRecord[]>;
+  /** Writes the record (null: none, a withdrawn alert) and the log unless the partition holds a log of `id`. */
+  restoreAlert(partition: number, id: string, alert: StoredAlert | null, log: AlertEventRecord[]): Promise<boolean>;
   stats(partition: number): Promise<PartitionStats>;
   rejected(): Promise<number>;
   deadLetters(first: number): Promise<DeadLetter[]>;

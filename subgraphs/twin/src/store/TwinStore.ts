@@ -188,6 +188,19 @@ export interface AlertStreamRetention {
   maxLength: number;
 }
 
+/**
+ * How long the store keeps an alert after it ended (and a withdrawn alert's log): the archive keeps every alert for
+ * good, Redis only the live and the recent ones.
+ */
+export interface EndedAlertRetention {
+  /**
+   * An ended alert leaves the store this long after its last transition, once the archive has it (its outbox entries
+   * are acknowledged) and the engine can no longer change it without a replay (it ended at or before the entity's
+   * `horizonAt`). A replay or an acknowledgement that needs it again restores it from the archive (`restoreAlert`).
+   */
+  keepMs: number;
+}
+
 export interface TwinStoreOptions {
   /** Every key and channel starts with `{prefix}:` (no braces: they would change Redis Cluster hash tags). */
   prefix?: string;
@@ -198,6 +211,7 @@ export interface TwinStoreOptions {
   partitions?: number;
   retention?: Partial<HistoryRetention>;
   alertStream?: Partial<AlertStreamRetention>;
+  endedAlerts?: Partial<EndedAlertRetention>;
   /** Append every reading and alert transition to the archive outbox (default true); off only without an archive. */
   outbox?: boolean;
   /** Dead letters kept (newest first). */
@@ -209,6 +223,7 @@ export const defaultStoreOptions = {
   partitions: 16,
   retention: { maxAgeMs: 72 * 3600_000, maxReadings: 100_000 } satisfies HistoryRetention,
   alertStream: { maxAgeMs: 7 * 24 * 3600_000, maxLength: 100_000 } satisfies AlertStreamRetention,
+  endedAlerts: { keepMs: 72 * 3600_000 } satisfies EndedAlertRetention,
   outbox: true,
   maxDeadLetters: 10_000,
   deadLetterPayloadChars: 1024,
@@ -333,8 +348,15 @@ export interface TwinStore {
   alert(id: string): Promise<StoredAlert | null>;
   /** Newest first (by startedAt). */
   alerts(filter?: AlertFilter, first?: number): Promise<StoredAlert[]>;
-  /** The alert's transitions in order (kept after a withdrawal). */
+  /** The alert's transitions in order (kept after a withdrawal, until the alert leaves the store: `endedAlerts`). */
   alertEvents(id: string): Promise<AlertEventRecord[]>;
+  /**
+   * Puts an alert that left the store (`endedAlerts`) back from the archive: `log` is its every transition in order
+   * (the archive's, by position); the record is their fold. Nothing is written when the store still holds a log of that
+   * id (returns false), so the next transition continues the log where the archive's ends and is archived at the next
+   * position. It leaves again like any ended alert.
+   */
+  restoreAlert(id: string, log: AlertEventRecord[]): Promise<boolean>;
   /** Acknowledges once: a second acknowledgement is a conflict, an unknown id not_found. Publishes the event. */
   acknowledgeAlert(id: string, ack: { by: string; note?: string | null; at: number }): Promise<AcknowledgeOutcome>;
   ingestStats(): Promise<IngestStats>;

@@ -1,3 +1,4 @@
+import { foldAlertEvents } from '@bst/coldchain';
 import { encodeAlertCursor, type StreamId } from './alertCursor.ts';
 import { alertEventMatches, alertMatches } from './alertMatches.ts';
 import { followAlertEvents } from './followAlertEvents.ts';
@@ -9,6 +10,7 @@ import { currentPositions, positionsAfter, readAlertStream } from './readAlertSt
 import type { StoreBackend } from './StoreBackend.ts';
 import type {
   AlertEventPage,
+  AlertEventRecord,
   AlertFilter,
   ArchiveOutbox,
   EntityRef,
@@ -262,6 +264,18 @@ export function createPartitionedStore(backend: StoreBackend, config: Partitione
     async alertEvents(id) {
       await ready();
       return entityKeyOfAlert(id) === null ? [] : backend.alertEvents(id);
+    },
+
+    async restoreAlert(id, log) {
+      await ready();
+      const key = entityKeyOfAlert(id);
+      if (key === null || log.length === 0) return false;
+      if (log.some((event) => event.alertId !== id))
+        throw new Error(`restoreAlert(${id}): a transition of another alert`);
+      const owner = log[0] as AlertEventRecord;
+      const record = foldAlertEvents(log).get(id);
+      const alert = record ? { ...record, entityType: owner.entityType, code: owner.code } : null;
+      return backend.restoreAlert(partitionOf(key, partitions), id, alert, log);
     },
 
     async acknowledgeAlert(id, ack) {

@@ -14,6 +14,7 @@ export function resolveStoreOptions(options: TwinStoreOptions) {
     partitions,
     retention: { ...defaultStoreOptions.retention, ...options.retention },
     alertStream: { ...defaultStoreOptions.alertStream, ...options.alertStream },
+    endedAlerts: { ...defaultStoreOptions.endedAlerts, ...options.endedAlerts },
     outbox: options.outbox ?? defaultStoreOptions.outbox,
     maxDeadLetters: options.maxDeadLetters ?? defaultStoreOptions.maxDeadLetters,
   };

@@ -20,7 +20,8 @@ const clusterNodes = z.string().transform((raw, ctx): RedisNode[] => {
 /**
  * The twin store's variables, one zod schema each, for every service that opens the store (twin subgraph, bridge,
  * archiver): REDIS_CLUSTER_NODES (host:port,…) or REDIS_URL; TWIN_STORE_PREFIX, TWIN_STORE_PARTITIONS,
- * TWIN_HOT_WINDOW_HOURS, TWIN_HISTORY_MAX_READINGS, TWIN_ALERT_STREAM_HOURS, TWIN_ALERT_STREAM_MAX_LENGTH, TWIN_OUTBOX;
+ * TWIN_HOT_WINDOW_HOURS, TWIN_HISTORY_MAX_READINGS, TWIN_ALERT_STREAM_HOURS, TWIN_ALERT_STREAM_MAX_LENGTH,
+ * TWIN_ENDED_ALERT_MINUTES, TWIN_OUTBOX;
  * REDIS_COMMAND_TIMEOUT_MS and REDIS_RECONNECT_MAX_MS (how the connections behave during an outage).
  */
 export const twinStoreVariables = {
@@ -32,6 +33,7 @@ export const twinStoreVariables = {
   TWIN_HISTORY_MAX_READINGS: optionalInteger({ min: 1 }),
   TWIN_ALERT_STREAM_HOURS: optionalInteger({ min: 1, max: 24 * 366 }),
   TWIN_ALERT_STREAM_MAX_LENGTH: optionalInteger({ min: 1 }),
+  TWIN_ENDED_ALERT_MINUTES: optionalInteger({ min: 1, max: 60 * 24 * 366 }),
   TWIN_OUTBOX: oneOf(['on', 'off'], 'on'),
   REDIS_COMMAND_TIMEOUT_MS: integer({
     min: 100,
@@ -70,6 +72,8 @@ export function twinStoreConfig(
     ...(env.TWIN_ALERT_STREAM_HOURS === undefined ? {} : { maxAgeMs: env.TWIN_ALERT_STREAM_HOURS * 3600_000 }),
     ...(env.TWIN_ALERT_STREAM_MAX_LENGTH === undefined ? {} : { maxLength: env.TWIN_ALERT_STREAM_MAX_LENGTH }),
   };
+  if (env.TWIN_ENDED_ALERT_MINUTES !== undefined)
+    config.endedAlerts = { keepMs: env.TWIN_ENDED_ALERT_MINUTES * 60_000 };
   if (env.TWIN_OUTBOX === 'off') config.outbox = false;
   if (config.redis) {
     config.connection = {

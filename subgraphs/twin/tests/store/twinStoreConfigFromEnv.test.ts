@@ -19,7 +19,7 @@ describe('the twin store settings from the environment', () => {
     expect(twinStoreConfigFromEnv({}).redis).toBeUndefined();
   });
 
-  it('reads partitions, the hot window, the alert stream retention and the outbox switch', () => {
+  it('reads partitions, the hot window, the alert stream retention, the ended alerts keep and the outbox switch', () => {
     expect(
       twinStoreConfigFromEnv({
         TWIN_STORE_PREFIX: 'site-a',
@@ -28,6 +28,7 @@ describe('the twin store settings from the environment', () => {
         TWIN_HISTORY_MAX_READINGS: '5000',
         TWIN_ALERT_STREAM_HOURS: '24',
         TWIN_ALERT_STREAM_MAX_LENGTH: '1000',
+        TWIN_ENDED_ALERT_MINUTES: '90',
         TWIN_OUTBOX: 'off',
       }),
     ).toEqual({
@@ -35,6 +36,7 @@ describe('the twin store settings from the environment', () => {
       partitions: 32,
       retention: { maxAgeMs: 48 * 3600_000, maxReadings: 5000 },
       alertStream: { maxAgeMs: 24 * 3600_000, maxLength: 1000 },
+      endedAlerts: { keepMs: 90 * 60_000 },
       outbox: false,
     });
   });
@@ -47,5 +49,6 @@ describe('the twin store settings from the environment', () => {
     expect(() => twinStoreConfigFromEnv({ TWIN_STORE_PARTITIONS: '4096' })).toThrow(/TWIN_STORE_PARTITIONS/);
     expect(() => twinStoreConfigFromEnv({ TWIN_HOT_WINDOW_HOURS: 'a day' })).toThrow(/TWIN_HOT_WINDOW_HOURS/);
     expect(() => twinStoreConfigFromEnv({ TWIN_OUTBOX: 'maybe' })).toThrow(/TWIN_OUTBOX/);
+    expect(() => twinStoreConfigFromEnv({ TWIN_ENDED_ALERT_MINUTES: '0' })).toThrow(/TWIN_ENDED_ALERT_MINUTES/);
   });
 });

@@ -9,6 +9,7 @@ import {
 import { describeAlertLifecycleContract } from './contract/alertLifecycle.ts';
 import { describeAlertStreamContract } from './contract/alertStream.ts';
 import { describeDurabilityContract } from './contract/durability.ts';
+import { describeEndedAlertsContract } from './contract/endedAlerts.ts';
 import { describeEngineStateContract } from './contract/engineState.ts';
 import {
   alertEvent,
@@ -372,5 +373,6 @@ export function describeTwinStoreContract(harness: ContractHarness) {
   describeOutboxContract(harness);
   describeAlertStreamContract(harness);
   describeAlertLifecycleContract(harness);
+  describeEndedAlertsContract(harness);
   describeDurabilityContract(harness);
 }

@@ -8,7 +8,8 @@ import {
 } from '@bst/coldchain';
 import type { ArchiveRepository } from '../../archive/ArchiveRepository.ts';
 import type { History } from '../../archive/createHistory.ts';
-import { type EntityRef, entityKey, type TwinReading, type TwinStore } from '../../store/index.ts';
+import { restoreArchivedAlerts } from '../../archive/restoreArchivedAlerts.ts';
+import { type EntityRef, entityKey, storedAlertId, type TwinReading, type TwinStore } from '../../store/index.ts';
 
 /**
  * Replays a reading the engine found older than its reorder horizon (`needs-replay`): null when the stored series does
@@ -32,7 +33,8 @@ function later(a: Checkpoint | null, b: Checkpoint | null): Checkpoint | null {
 /**
  * Replays from the latest checkpoint before the reading, the hot window's or else the archive's, and the series the
  * engine folded after it (hot window and archive as one), so the alerts come out as if the reading had arrived in
- * order, corrections marked late.
+ * order, corrections marked late. The alerts its corrections touch that already left the store (ended, past its keep)
+ * are restored from the archive first, so each correction continues its alert's log.
  */
 export function replayFrom(
   store: TwinStore,
@@ -56,8 +58,9 @@ export function replayFrom(
     const checkpoint = later(hot, archived);
     const latestAt = state.latestAt ?? reading.at;
     const series = await history.range(entity, checkpoint === null ? 0 : checkpoint.at + 1, latestAt);
+    let outcome: ReplayOutcome;
     try {
-      return replayLateReadings(
+      outcome = replayLateReadings(
         state,
         // Stored since the look-up above (another instance): the series holds it and the replay finds it a duplicate.
         { checkpoint, series, late: [reading] },
@@ -70,5 +73,13 @@ export function replayFrom(
       }
       throw error;
     }
+    const touched = outcome.events.map((event) => storedAlertId(entity, event.alertId));
+    const { incomplete } = await restoreArchivedAlerts(store, archive, touched);
+    if (incomplete.length > 0) {
+      // Its positions would collide with the archived ones: the reading is kept in history only, like a misfit.
+      onMisfit(entity, reading, new Error(`the archive holds part of the log of ${incomplete.join(', ')}`));
+      return null;
+    }
+    return outcome;
   };
 }

@@ -6,7 +6,7 @@ import {
 } from '@bst/coldchain';
 import { compareStreamIds, type StreamId, streamStart } from '../alertCursor.ts';
 import { createPartitionedStore } from '../createPartitionedStore.ts';
-import { entityKey, parseEntityKey, storeKeys } from '../keys.ts';
+import { entityKey, entityKeyOfAlert, parseEntityKey, storeKeys } from '../keys.ts';
 import { outboxHandle } from '../outboxHandle.ts';
 import { partitionOf } from '../partitioning.ts';
 import { resolveStoreOptions } from '../resolveStoreOptions.ts';
@@ -60,6 +60,8 @@ interface PartitionState {
   unregistered: Map<string, { firstSeenAt: number; lastSeenAt: number; readings: number }>;
   stream: { entries: AlertStreamEntry[]; last: StreamId; trimmed: StreamId };
   outbox: { entries: { id: StreamId; payload: OutboxPayload }[]; last: StreamId };
+  /** alert id → time of its last transition, for alerts that ended or have a log and no record (Redis 'alerts-ended'). */
+  ended?: Map<string, number>;
 }
 
 interface MemoryState {
@@ -90,6 +92,7 @@ type MemoryWrite =
   | { t: 'claim'; p: number; keys: string[]; now: number; leaseUntil: number }
   | { t: 'reject'; deadLetter: DeadLetter }
   | { t: 'outboxAck'; p: number; ids: StreamId[] }
+  | { t: 'restore'; p: number; id: string; alert: StoredAlert | null; log: AlertEventRecord[]; now: number }
   | { t: 'clear' };
 
 function emptyPartition(): PartitionState {
@@ -101,6 +104,7 @@ function emptyPartition(): PartitionState {
     unregistered: new Map(),
     stream: { entries: [], last: streamStart, trimmed: streamStart },
     outbox: { entries: [], last: streamStart },
+    ended: new Map(),
   };
 }
 
@@ -164,6 +168,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
     partitions,
     retention,
     alertStream: streamRetention,
+    endedAlerts,
     maxDeadLetters,
     ...resolved
   } = resolveStoreOptions(options);
@@ -215,6 +220,64 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
     stream.entries.splice(0, drop);
   }
 
+  /** A snapshot written before ended alerts left the store has no list: every alert it holds joins at its next change. */
+  function endedOf(partition: PartitionState): Map<string, number> {
+    partition.ended ??= new Map();
+    return partition.ended;
+  }
+
+  /** As the Redis script's markEnded: listed by the time of its last transition (its outbox entry's, with an outbox). */
+  function markEnded(p: number, id: string, changedAt: number): void {
+    const alert = state.alerts.get(id);
+    if (alert && alert.endedAt === null) endedOf(part(p)).delete(id);
+    else endedOf(part(p)).set(id, changedAt);
+  }
+
+  /**
+   * As the Redis script's sweepEndedAlerts: up to 16 listed alerts whose last transition is older than the keep leave,
+   * once archived (older than the oldest outbox entry left) and past the engine's reach (ended at or before the entity's
+   * horizonAt); one the engine can still change waits another keep.
+   */
+  function sweepEndedAlerts(p: number, now: number): void {
+    const partition = part(p);
+    const listed = endedOf(partition);
+    if (listed.size === 0) return;
+    const cutoff = now - endedAlerts.keepMs;
+    const due = [...listed]
+      .filter(([, changedAt]) => changedAt <= cutoff)
+      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, 16);
+    const oldest = partition.outbox.entries[0];
+    const archivedBefore = outboxEnabled && oldest ? streamIdTime(oldest.id) : Number.POSITIVE_INFINITY;
+    for (const [id, changedAt] of due) {
+      if (changedAt >= archivedBefore) return;
+      const alert = state.alerts.get(id);
+      const owner = entityKeyOfAlert(id);
+      const engine = owner === null ? null : (state.entities.get(owner)?.monitor.state ?? null);
+      const changeable =
+        alert?.endedAt != null && engine !== null && (engine.horizonAt === null || engine.horizonAt < alert.endedAt);
+      if (changeable) {
+        listed.set(id, now);
+        continue;
+      }
+      state.alerts.delete(id);
+      state.alertLogs.delete(id);
+      partition.alertIndex.delete(id);
+      listed.delete(id);
+    }
+  }
+
+  function restoreAlert(p: number, id: string, alert: StoredAlert | null, log: AlertEventRecord[], now: number) {
+    if (state.alertLogs.has(id)) return false;
+    state.alertLogs.set(id, structuredClone(log));
+    if (alert) {
+      state.alerts.set(id, { ...alert });
+      part(p).alertIndex.set(id, alert.startedAt);
+    }
+    markEnded(p, id, now);
+    return true;
+  }
+
   /** The store side of `applyEventToAlert`: record, indexes, log, outbox, stream, publish. */
   function applyAlertEvent(p: number, event: AlertEventRecord, now: number): void {
     const existing = state.alerts.get(event.alertId);
@@ -239,6 +302,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
     state.alertLogs.set(event.alertId, log);
     log.push(structuredClone(event));
     appendOutbox(p, { kind: 'alert-event', alertId: event.alertId, position: log.length, event }, now);
+    markEnded(p, event.alertId, outboxEnabled ? streamIdTime(partition.outbox.last) : now);
     const stream = partition.stream;
     const entry: AlertStreamEntry = {
       partition: p,
@@ -334,6 +398,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
       return { status: 'stored', late };
     });
     for (const live of newestLive.values()) if (live) publish(keys.liveChannel, live);
+    sweepEndedAlerts(p, now);
     return outcomes;
   }
 
@@ -345,6 +410,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
     }
     setMonitor(p, key, target, commit, now);
     for (const event of commit.events) applyAlertEvent(p, event, now);
+    sweepEndedAlerts(p, now);
     return { status: 'stored' };
   }
 
@@ -393,6 +459,8 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
         part(write.p).outbox.entries = part(write.p).outbox.entries.filter((e) => !acknowledged.has(e.id));
         return acknowledged.size;
       }
+      case 'restore':
+        return restoreAlert(write.p, write.id, write.alert, write.log, write.now);
       case 'clear':
         state = emptyState(partitions);
         deliveries = [];
@@ -428,6 +496,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
       write({ t: 'readings', p, commits: journal ? commits.map(journaledCommit) : commits, now: Date.now() }),
     commitTick: (p, commit) => write({ t: 'tick', p, commit: journal ? withoutFrom(commit) : commit, now: Date.now() }),
     acknowledgeAlert: (p, id, ack) => write({ t: 'ack', p, id, ack, now: Date.now() }),
+    restoreAlert: (p, id, alert, log) => write<boolean>({ t: 'restore', p, id, alert, log, now: Date.now() }),
 
     async dueCandidates(p, now, limit) {
       return [...part(p).due.entries()]

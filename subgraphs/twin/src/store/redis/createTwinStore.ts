@@ -43,6 +43,7 @@ import {
   commitTickLua,
   ensureOutboxGroupLua,
   readMonitorLua,
+  restoreAlertLua,
 } from './scripts.ts';
 
 interface ScriptCommands {
@@ -52,6 +53,7 @@ interface ScriptCommands {
   twinClaimDue(...args: string[]): Promise<string[]>;
   twinAcknowledgeOutbox(...args: string[]): Promise<number>;
   twinEnsureOutboxGroup(...args: string[]): Promise<number>;
+  twinRestoreAlert(...args: string[]): Promise<number>;
 }
 
 export interface RedisTwinStoreOptions extends TwinStoreOptions {
@@ -272,6 +274,24 @@ function alertFromHash(hash: Record<string, string>): StoredAlert | null {
   };
 }
 
+/** The hash `alertFromHash` reads (and the scripts write): a missing value is no field. */
+function alertHashFields(alert: StoredAlert): string[] {
+  const fields: [string, string | number | null][] = [
+    ['id', alert.id],
+    ['entityType', alert.entityType],
+    ['code', alert.code],
+    ['kind', alert.kind],
+    ['severity', alert.severity],
+    ['startedAt', alert.startedAt],
+    ['endedAt', alert.endedAt],
+    ['acknowledgedAt', alert.acknowledgedAt],
+    ['acknowledgedBy', alert.acknowledgedBy],
+    ['note', alert.note],
+    ['peakValue', alert.peakValue],
+  ];
+  return fields.flatMap(([field, value]) => (value === null ? [] : [field, String(value)]));
+}
+
 /** HGETALL as the scripts encode it: a JSON array of field, value, … (cjson gives `{}` for an empty one). */
 function alertFromEncoded(encoded: unknown): StoredAlert | null {
   return Array.isArray(encoded) ? alertFromHash(fieldsOf(encoded as string[])) : null;
@@ -320,6 +340,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     partitions,
     retention,
     alertStream: streamRetention,
+    endedAlerts,
     maxDeadLetters,
     ...resolved
   } = resolveStoreOptions(options);
@@ -343,6 +364,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
   redis.defineCommand('twinClaimDue', { numberOfKeys: 1, lua: claimDueLua });
   redis.defineCommand('twinAcknowledgeOutbox', { numberOfKeys: 1, lua: acknowledgeOutboxLua });
   redis.defineCommand('twinEnsureOutboxGroup', { numberOfKeys: 1, lua: ensureOutboxGroupLua });
+  redis.defineCommand('twinRestoreAlert', { numberOfKeys: 1, lua: restoreAlertLua });
   const scripts = redis as unknown as ScriptCommands;
   const partitionKeys = (p: number) => keys.partitions[p] as (typeof keys.partitions)[number];
   const streamArgs = (p: number) => [
@@ -352,6 +374,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     outbox,
     String(streamRetention.maxAgeMs),
     String(streamRetention.maxLength),
+    String(endedAlerts.keepMs),
   ];
   const groups = new Set<number>();
   const ofAlert = (id: string) => keys.ofEntity(entityKeyOfAlert(id) ?? '');
@@ -404,6 +427,7 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
           outbox,
           String(streamRetention.maxAgeMs),
           String(streamRetention.maxLength),
+          String(endedAlerts.keepMs),
           String(sent.length),
         ];
         for (let i = 0; i < sent.length; i++) readingCommitArgs(args, sent[i] as ReadingCommit, elisions[i] as Elision);
@@ -558,6 +582,20 @@ export function createRedisTwinStore(options: RedisTwinStoreOptions): TwinStore 
     async alertEvents(id) {
       const log = await redis.lrange(ofAlert(id).alertLog(id), 0, -1);
       return log.map((e) => JSON.parse(e) as AlertEventRecord);
+    },
+
+    async restoreAlert(p, id, alert, log) {
+      const fields = alert ? alertHashFields(alert) : [];
+      const restored = await scripts.twinRestoreAlert(
+        partitionKeys(p).stats,
+        partitionKeys(p).base,
+        id,
+        entityKeyOfAlert(id) ?? '',
+        String(fields.length / 2),
+        ...fields,
+        ...log.map((event) => JSON.stringify(event)),
+      );
+      return restored === 1;
     },
 
     async stats(p) {

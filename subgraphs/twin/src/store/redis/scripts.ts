@@ -65,6 +65,52 @@ local function trimAlertStream(ctx, now)
   if trimmed then redis.call('HSET', ctx.base .. 'alert-stream-meta', 'trimmed', trimmed) end
 end
 
+-- An alert that ended (or has a log and no record: withdrawn, or never raised here) is listed in 'alerts-ended' by the
+-- time of its last transition, the ms of its outbox entry when there is an outbox: it leaves the store once that is
+-- older than ctx.endedKeep (sweepEndedAlerts). A transition that leaves it open takes it off the list.
+local function markEnded(ctx, id, changedAt)
+  local r = redis.call('HMGET', ctx.base .. 'alert:' .. id, 'id', 'endedAt')
+  if r[1] and not r[2] then redis.call('ZREM', ctx.base .. 'alerts-ended', id)
+  else redis.call('ZADD', ctx.base .. 'alerts-ended', changedAt, id) end
+end
+
+-- Up to 16 alerts of the list whose last transition is older than the keep leave the store: record, log, index
+-- entries. Only once the archive has them (every outbox entry up to their last transition acknowledged: the oldest
+-- entry left is newer) and the engine cannot change them without a replay (they ended at or before the entity's
+-- horizonAt, which a replay's restore from the archive covers); one the engine can still change waits another keep.
+local function sweepEndedAlerts(ctx, now)
+  local listed = ctx.base .. 'alerts-ended'
+  local due = redis.call('ZRANGEBYSCORE', listed, '-inf', string.format('%.0f', now - tonumber(ctx.endedKeep)),
+    'WITHSCORES', 'LIMIT', 0, 16)
+  if #due == 0 then return end
+  local archivedBefore = math.huge
+  if ctx.outbox == '1' then
+    local oldest = redis.call('XRANGE', ctx.base .. 'outbox', '-', '+', 'COUNT', 1)
+    if #oldest > 0 then archivedBefore = tonumber(string.match(oldest[1][1], '^(%d+)')) end
+  end
+  for i = 1, #due, 2 do
+    local id, changedAt = due[i], tonumber(due[i + 1])
+    if changedAt >= archivedBefore then return end
+    local akey = ctx.base .. 'alert:' .. id
+    local ek = string.match(id, '^(.*):[^:]*:[^:]*$')
+    local endedAt = redis.call('HGET', akey, 'endedAt')
+    local changeable = false
+    if endedAt and ek then
+      local state = redis.call('HGET', ctx.base .. 'monitor:' .. ek, 'state')
+      local horizonAt = state and string.match(state, '"horizonAt":(%d+)')
+      changeable = state ~= false and (not horizonAt or tonumber(horizonAt) < tonumber(endedAt))
+    end
+    if changeable then
+      redis.call('ZADD', listed, now, id)
+    else
+      redis.call('DEL', akey, ctx.base .. 'alert-log:' .. id)
+      redis.call('ZREM', ctx.base .. 'alerts', id)
+      if ek then redis.call('ZREM', ctx.base .. 'alerts:' .. ek, id) end
+      redis.call('ZREM', listed, id)
+    end
+  end
+end
+
 -- ev: id, transition, kind, severity, startedAt, at, endedAt ('' keep, 'null' reopen), peak ('' none), by ('' none),
 -- note, hasNote, json
 local function applyAlertEvent(ctx, entityType, code, ek, ev, now)
@@ -106,9 +152,12 @@ local function applyAlertEvent(ctx, entityType, code, ek, ev, now)
     end
   end
   local position = redis.call('RPUSH', ctx.base .. 'alert-log:' .. id, json)
+  local changedAt = now
   if ctx.outbox == '1' then
-    redis.call('XADD', ctx.base .. 'outbox', '*', 'k', 'a', 'i', id, 'n', position, 'e', json)
+    local entry = redis.call('XADD', ctx.base .. 'outbox', '*', 'k', 'a', 'i', id, 'n', position, 'e', json)
+    changedAt = tonumber(string.match(entry, '^(%d+)'))
   end
+  markEnded(ctx, id, changedAt)
   local fields = cjson.encode(redis.call('HGETALL', akey))
   local meta = ctx.base .. 'alert-stream-meta'
   local prev = redis.call('HGET', meta, 'last') or '0-0'
@@ -187,7 +236,7 @@ end
 /**
  * KEYS[1]: the partition's stats hash.
  * ARGV: base, partition, liveChannel, alertChannel, maxReadings, maxAgeMs, outbox ('1'), streamMaxAgeMs,
- *       streamMaxLength, commitCount, then per commit: header (\`commitHeader\`), readingJson, liveJson ('' = left
+ *       streamMaxLength, endedKeepMs, commitCount, then per commit: header (\`commitHeader\`), readingJson, liveJson ('' = left
  *       out), stateJson (only with a monitor: without its horizon; '' in a chain's link; its event times, comma-separated,
  *       in a chain's head), events, checkpoints (hour, JSON), horizon readings removed (JSON), horizon readings added
  *       (event time, JSON). hasMonitor: 0 none, 1 the engine state, 3 a chain's head, 2 its link (see `elisionsOf`).
@@ -203,7 +252,7 @@ end
  */
 export const commitReadingsLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[4], outbox = ARGV[7],
-  streamMaxAge = ARGV[8], streamMaxLen = ARGV[9] }
+  streamMaxAge = ARGV[8], streamMaxLen = ARGV[9], endedKeep = ARGV[10] }
 local base, liveChannel, maxReadings, maxAge = ARGV[1], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
 local now = nowMs()
 local outcomes = {}
@@ -330,8 +379,8 @@ local function startChain(e, ats)
   end
   e.chainFresh = true
 end
-local o = 11
-for n = 1, tonumber(ARGV[10]) do
+local o = 12
+for n = 1, tonumber(ARGV[11]) do
   local at, receivedAt, registered, hasMonitor, expected, nextCheckAt, eventCount, checkpointCount, horizonReplace,
     horizonRemoved, horizonAdded, entityType, code = string.match(ARGV[o], ${commitHeader})
   if not code then return redis.error_reply('malformed commit header') end
@@ -400,6 +449,7 @@ for n = 1, tonumber(ARGV[10]) do
   end
 end
 for _, ek in ipairs(order) do flushEntity(entities[ek]) end
+sweepEndedAlerts(ctx, now)
 for field, count in pairs(counts) do
   if count > 0 then redis.call('HINCRBY', KEYS[1], field, count) end
 end
@@ -409,24 +459,26 @@ return conflicts
 
 /**
  * KEYS[1]: the partition's stats hash.
- * ARGV: base, partition, alertChannel, outbox, streamMaxAgeMs, streamMaxLength, entityKey, entityType, code,
+ * ARGV: base, partition, alertChannel, outbox, streamMaxAgeMs, streamMaxLength, endedKeepMs, entityKey, entityType, code,
  *       expectedVersion, stateJson (without its horizon), nextCheckAt, eventCount, horizonReplace,
  *       horizonRemovedCount, horizonAddedCount, events, horizon readings removed, horizon readings added.
  * Returns {'conflict', version, stateJson, horizonField, horizonMembers} | {'stored'}.
  */
 export const commitTickLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[3], outbox = ARGV[4],
-  streamMaxAge = ARGV[5], streamMaxLen = ARGV[6] }
-local ek = ARGV[7]
+  streamMaxAge = ARGV[5], streamMaxLen = ARGV[6], endedKeep = ARGV[7] }
+local ek = ARGV[8]
 local current = redis.call('HMGET', ctx.base .. 'monitor:' .. ek, 'version', 'state', 'horizon')
 local version = tonumber(current[1] or '0')
-if version ~= tonumber(ARGV[10]) then return conflict(ctx, ek) end
-local eventCount = tonumber(ARGV[13])
-local horizon = { replace = ARGV[14], removed = tonumber(ARGV[15]), added = tonumber(ARGV[16]) }
-horizon.firstRemoved = 17 + eventCount * ${argsPerAlertEvent}
+if version ~= tonumber(ARGV[11]) then return conflict(ctx, ek) end
+local eventCount = tonumber(ARGV[14])
+local horizon = { replace = ARGV[15], removed = tonumber(ARGV[16]), added = tonumber(ARGV[17]) }
+horizon.firstRemoved = 18 + eventCount * ${argsPerAlertEvent}
 horizon.firstAdded = horizon.firstRemoved + horizon.removed
-setMonitor(ctx, ek, version, ARGV[11], ARGV[12], horizon, current[3], current[2])
-applyAlertEvents(ctx, ARGV[8], ARGV[9], ek, 17, eventCount, nowMs())
+setMonitor(ctx, ek, version, ARGV[12], ARGV[13], horizon, current[3], current[2])
+local now = nowMs()
+applyAlertEvents(ctx, ARGV[9], ARGV[10], ek, 18, eventCount, now)
+sweepEndedAlerts(ctx, now)
 return { 'stored' }
 `;
 
@@ -438,14 +490,15 @@ return r
 
 /**
  * KEYS[1]: the partition's stats hash.
- * ARGV: base, partition, alertChannel, outbox, streamMaxAgeMs, streamMaxLength, alertId, at, by, note, hasNote.
+ * ARGV: base, partition, alertChannel, outbox, streamMaxAgeMs, streamMaxLength, endedKeepMs, alertId, at, by, note,
+ *       hasNote.
  * Returns {'not_found'} | {'conflict', alertFields} | {'acknowledged', eventJson, alertFields}; the event is the
  * engine's `acknowledgeAlert` event, built from the stored fields.
  */
 export const acknowledgeLua = `${applyAlertEvent}
 local ctx = { base = ARGV[1], partition = ARGV[2], alertChannel = ARGV[3], outbox = ARGV[4],
-  streamMaxAge = ARGV[5], streamMaxLen = ARGV[6] }
-local id, at, by, note, hasNote = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+  streamMaxAge = ARGV[5], streamMaxLen = ARGV[6], endedKeep = ARGV[7] }
+local id, at, by, note, hasNote = ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]
 local akey = ctx.base .. 'alert:' .. id
 local a = redis.call('HMGET', akey, 'id', 'entityType', 'code', 'kind', 'severity', 'startedAt', 'acknowledgedAt')
 if not a[1] then return { 'not_found' } end
@@ -461,6 +514,27 @@ local ek = (a[2] == 'SAMPLE' and 'sample:' or 'container:') .. a[3]
 applyAlertEvent(ctx, a[2], a[3], ek, { id, 'ACKNOWLEDGED', a[4], a[5], a[6], at, '', '', by, note, hasNote, json },
   nowMs())
 return { 'acknowledged', json, cjson.encode(redis.call('HGETALL', akey)) }
+`;
+
+/**
+ * KEYS[1]: the partition's stats hash. ARGV: base, alertId, entityKey, fieldCount, the record's hash fields (field,
+ * value; none for a withdrawn alert), then the log's events (JSON, in order). Writes them unless the partition holds a
+ * log of the alert; an ended one is listed to leave again (from now). Returns 1 when restored, 0 when left alone.
+ */
+export const restoreAlertLua = `${applyAlertEvent}
+local base, id, ek, fieldCount = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local log = base .. 'alert-log:' .. id
+if redis.call('EXISTS', log) == 1 then return 0 end
+redis.call('RPUSH', log, unpack(ARGV, 5 + fieldCount * 2, #ARGV))
+if fieldCount > 0 then
+  local akey = base .. 'alert:' .. id
+  redis.call('HSET', akey, unpack(ARGV, 5, 4 + fieldCount * 2))
+  local startedAt = redis.call('HGET', akey, 'startedAt')
+  redis.call('ZADD', base .. 'alerts', startedAt, id)
+  redis.call('ZADD', base .. 'alerts:' .. ek, startedAt, id)
+end
+markEnded({ base = base }, id, nowMs())
+return 1
 `;
 
 /** KEYS[1]: the partition's due set. ARGV: now, leaseUntil, entity keys. Leases those still due; returns them. */

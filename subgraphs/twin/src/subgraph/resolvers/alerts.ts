@@ -1,4 +1,5 @@
 import { badUserInput, conflict, notFound } from '@bst/subgraph-kit';
+import { restoreArchivedAlerts } from '../../archive/restoreArchivedAlerts.ts';
 import type { TwinContext } from '../context.ts';
 import { type AlertFilterInput, newestFirst, storeAlertFilters } from './alertFilter.ts';
 import { pageSize } from './arguments.ts';
@@ -21,12 +22,18 @@ export const alertQueries = {
 };
 
 export const alertMutations = {
-  /** The store applies the SPEC §4 lifecycle atomically, so a clear by the bridge and an acknowledgement never race. */
+  /**
+   * The store applies the SPEC §4 lifecycle atomically, so a clear by the bridge and an acknowledgement never race. An
+   * ended alert that already left the store is restored from the archive and acknowledged there.
+   */
   async acknowledgeAlert(_: unknown, args: { id: string; note?: string | null }, ctx: TwinContext) {
     const note = args.note?.trim() || null;
     if (note && note.length > maxNoteLength)
       throw badUserInput('note', `note must be at most ${maxNoteLength} characters`);
-    const outcome = await ctx.store.acknowledgeAlert(args.id, { by: ctx.identity.subject, note, at: ctx.now() });
+    const ack = { by: ctx.identity.subject, note, at: ctx.now() };
+    let outcome = await ctx.store.acknowledgeAlert(args.id, ack);
+    if (outcome.status === 'not_found' && (await restoreArchivedAlerts(ctx.store, ctx.archive, [args.id])).restored[0])
+      outcome = await ctx.store.acknowledgeAlert(args.id, ack);
     if (outcome.status === 'not_found') throw notFound('id', `No alert ${args.id}`);
     if (outcome.status === 'conflict') {
       const { acknowledgedBy, acknowledgedAt } = outcome.alert;
