@@ -30,38 +30,31 @@ afterEach(async () => {
   }
 });
 
-/** Commits `count` transitions over `entities` in turn (a RAISED each, then escalations); returns their keys. */
-function transitions(store: TwinStore) {
-  const versions = new Map<string, number>();
-  let n = 0;
-  return async (count: number, entities = fleet): Promise<string[]> => {
-    const keys: string[] = [];
-    for (let i = 0; i < count; i++, n++) {
-      const entity = entities[n % entities.length] as EntityRef;
-      const version = versions.get(entity.code) ?? 0;
-      const event: AlertEventRecord = {
-        ...entity,
-        transition: version === 0 ? 'RAISED' : 'ESCALATED',
-        alertId: storedAlertId(entity, `TEMPERATURE_HIGH:${t0}`),
-        kind: 'TEMPERATURE_HIGH',
-        severity: 'WARNING',
-        at: t0 + n * 1000,
-        startedAt: t0,
-        value: 11,
-        message: 'temperature 11 °C above 8 °C',
-      };
-      await store.commitTick({
-        entity,
-        expectedVersion: version,
-        state: { ...initialState(), latestAt: event.at },
-        events: [event],
-        nextCheckAt: null,
-      });
-      versions.set(entity.code, version + 1);
-      keys.push(alertEventKey(event.alertId, event.transition, event.at));
-    }
-    return keys;
-  };
+/** Commits `count` transitions, each to the next of `entities` (RAISED, then escalations); returns their keys. */
+async function commit(store: TwinStore, count: number, entities = fleet): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const entity = entities[i % entities.length] as EntityRef;
+    const { version } = await store.monitor(entity);
+    const at = t0 + version * 60_000 + (i % entities.length) * 1000;
+    const alertId = storedAlertId(entity, `TEMPERATURE_HIGH:${t0}`);
+    const transition = version === 0 ? 'RAISED' : 'ESCALATED';
+    const event: AlertEventRecord = {
+      ...entity,
+      transition,
+      alertId,
+      kind: 'TEMPERATURE_HIGH',
+      severity: 'WARNING',
+      at,
+      startedAt: t0,
+      value: 11,
+      message: 'temperature 11 °C above 8 °C',
+    };
+    const state = { ...initialState(), latestAt: at };
+    await store.commitTick({ entity, expectedVersion: version, state, events: [event], nextCheckAt: null });
+    keys.push(alertEventKey(alertId, transition, at));
+  }
+  return keys;
 }
 
 /** The stream after `start` in one read: the order the record must keep (partitions interleave by commit time). */
@@ -78,12 +71,11 @@ const until = async (check: () => boolean) => {
 describe("the soak's record of the alert stream", () => {
   it('holds every event committed while it follows, in the order of the stream, read a few at a time', async () => {
     const store = open();
-    const commit = transitions(store);
     const start = await store.alertStreamCursor();
     const record = recordAlertStream(store, start, { intervalMs: 20, pageSize: 3 });
-    const committed = await commit(7);
+    const committed = await commit(store, 7);
     await until(() => record.events.length >= 7);
-    committed.push(...(await commit(9)));
+    committed.push(...(await commit(store, 9)));
     await record.catchUp();
     const inOnePage = await streamFrom(store, start);
     expect(record.events.map((e) => e.key)).toEqual(inOnePage.map((e) => e.key));
@@ -94,9 +86,8 @@ describe("the soak's record of the alert stream", () => {
 
   it('retries a failed read from the cursor it had, skipping nothing', async () => {
     const store = open();
-    const commit = transitions(store);
     const start = await store.alertStreamCursor();
-    const committed = await commit(6);
+    const committed = await commit(store, 6);
     const asked: string[] = [];
     let failing = false;
     const flaky: Pick<TwinStore, 'alertEventsAfter'> = {
@@ -120,9 +111,8 @@ describe("the soak's record of the alert stream", () => {
 
   it('reports a cursor whose events were trimmed away, and will not catch up past the hole', async () => {
     const store = open({ alertStream: { maxLength: 3 } });
-    const commit = transitions(store);
     const start = await store.alertStreamCursor();
-    await commit(8, fleet.slice(0, 1));
+    await commit(store, 8, fleet.slice(0, 1));
     const reported: CursorExpiredError[] = [];
     const record = recordAlertStream(store, start, { intervalMs: 20, onExpired: (error) => reported.push(error) });
     await until(() => record.expired !== null);
