@@ -2,8 +2,9 @@
 // gateways) on a Redis with AOF and a Mosquitto with the project's persistence settings of its own, 2,000 readings/s
 // over MQTT QoS 1, and in turn: bridge SIGKILL, broker kill -9, Redis kill -9, core restart, one gateway restarted.
 // Alert clients follow alertEvents through both gateways and resume with their cursor when cut off. At the end: every
-// acknowledged reading in the archive, every alert event of the stream received once and in order by every client,
-// every process's RSS flat after warm-up. One JSON line, then a short summary; exit 1 if a check fails.
+// acknowledged reading in the archive, every alert event of the stream (recorded live by the soak: the stream is
+// trimmed to its last minutes) received once and in order by every client, every process's RSS flat after warm-up.
+// One JSON line, then a short summary; exit 1 if a check fails.
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import { createRedisTwinStore } from '@bst/twin';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { gatewayAdmin } from './support/gatewayAdmin.ts';
-import { type AlertFollower, alertEventKey, followOverSse, followOverWebSocket } from './support/soak/followAlerts.ts';
+import { type AlertFollower, followOverSse, followOverWebSocket } from './support/soak/followAlerts.ts';
 import {
   compareAlertEvents,
   type MemorySample,
@@ -25,8 +26,10 @@ import {
   memoryTimeline,
   missingReadings,
 } from './support/soak/judgeSoak.ts';
+import { planSoakWindows } from './support/soak/planSoakWindows.ts';
 import type { PublisherReport, PublisherSettings } from './support/soak/publishReadings.ts';
 import { boxCode, type ReadingSchedule, readingAt } from './support/soak/readingSchedule.ts';
+import { recordAlertStream } from './support/soak/recordAlertStream.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
@@ -37,13 +40,10 @@ const soakEnv = process.env;
 const perSecond = Number(soakEnv.SOAK_READINGS_PER_SEC ?? 2000);
 const boxes = Number(soakEnv.SOAK_BOXES ?? 200);
 const durationMs = minutes * 60_000;
-// Memory: the first window right after warm-up against the last window of the run.
-const warmUpMs = Math.max(60_000, 0.2 * durationMs);
-const windowMs = Math.max(60_000, 0.1 * durationMs);
-// A process restarted by a fault starts afresh: its memory is judged from its own first window after a settling time,
-// so the faults end early enough for that window to close before the run's last one.
-const restartSettleMs = 60_000;
-const restartWindowMs = 60_000;
+const faultNames = ['bridge SIGKILL', 'broker kill -9', 'redis kill -9', 'core restart', 'gateway-2 restart'] as const;
+// Memory: the first window after warm-up against the last window of the run; a process a fault restarted is judged
+// from its own first window after the same warm-up. Refused here, before the stack starts, when the run is too short.
+const { warmUpMs, windowMs, lastWindowFromMs, faultsAtMs } = planSoakWindows(durationMs, faultNames.length);
 const outageMs = 5000;
 // The report's RSS timeline: one median per service per step.
 const timelineStepMs = Math.max(30_000, durationMs / 60);
@@ -53,6 +53,11 @@ const storeSettings = {
   // The hot window holds 1,000 readings per box, so Redis reaches its steady size within the warm-up: a hot window
   // that grows for its configured hours is by design, not a leak (the archive keeps every reading).
   TWIN_HISTORY_MAX_READINGS: '1000',
+  // Likewise the alert stream: ~25 events per partition a minute here, so 100 is its last ~4 minutes, steady within
+  // the warm-up and ample for a client cut off for seconds; the soak's ground truth is recorded live (recordAlertStream).
+  TWIN_ALERT_STREAM_MAX_LENGTH: '100',
+  // Ended alerts leave Redis two minutes after their last transition (the archive keeps them).
+  TWIN_ENDED_ALERT_MINUTES: '2',
 };
 
 const workDir = await mkdtemp(join(tmpdir(), 'bst-soak-'));
@@ -77,6 +82,7 @@ const stack = await startStack({
 
 const running: { publisher: ChildProcess | null } = { publisher: null };
 const followers: AlertFollower[] = [];
+const recording: { stop(): Promise<void> }[] = [];
 // The soak's own client of the store: it rides out the Redis kill like the services (errors are the fault, not news).
 const redis = new Redis(stack.redis.url);
 redis.on('error', () => {});
@@ -89,7 +95,7 @@ try {
   log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
 } finally {
   running.publisher?.kill('SIGKILL');
-  await Promise.all(followers.map((f) => f.stop())).catch(() => {});
+  await Promise.all([...followers, ...recording].map((f) => f.stop())).catch(() => {});
   await store.close().catch(() => {});
   redis.disconnect();
   await sql.end().catch(() => {});
@@ -140,6 +146,15 @@ async function soak(stack: Stack): Promise<number> {
 
   log(`${boxes} containers created`);
   const start = await store.alertStreamCursor();
+  // A process kill -9 of Redis loses nothing it answered (the AOF is written before the reply, and survives in the page
+  // cache; everysec bounds an OS crash's loss). Were the restarted Redis without events the record had read, the
+  // record's cursor would be ahead of the store: CursorExpiredError as for a trim, and the soak fails; clients that got
+  // those events live would match the record, clients that resumed past them would count them lost.
+  const record = recordAlertStream(store, start, {
+    onExpired: () =>
+      log('FAIL: the stream no longer holds the events after the recorded cursor: the record has a hole'),
+  });
+  recording.push(record);
   const viewer = viewerToken;
   const [gateway1, gateway2] = stack.gateways as [Stack['gateway'], Stack['gateway']];
   followers.push(
@@ -196,11 +211,10 @@ async function soak(stack: Stack): Promise<number> {
     const stats = await store.ingestStats().catch(() => null);
     const report = latest as PublisherReport | null;
     log(
-      `${Math.round(at() / 1000)} s: published ${report?.published ?? 0} (${report?.publishedPerSec ?? 0}/s), acked ${report?.acknowledged ?? 0}, accepted ${stats?.accepted ?? '?'}, alert events ${followers.map((f) => `${f.name} ${f.events.length}`).join(', ')}; load ${loadavg()[0]?.toFixed(1)}`,
+      `${Math.round(at() / 1000)} s: published ${report?.published ?? 0} (${report?.publishedPerSec ?? 0}/s), acked ${report?.acknowledged ?? 0}, accepted ${stats?.accepted ?? '?'}, alert events recorded ${record.events.length}, ${followers.map((f) => `${f.name} ${f.events.length}`).join(', ')}; load ${loadavg()[0]?.toFixed(1)}`,
     );
   }, 30_000);
 
-  const faultWindow = { from: warmUpMs + windowMs, to: durationMs - windowMs - restartSettleMs - restartWindowMs };
   /** When each process a fault restarted was back (ms since the start). */
   const restartedAt: Record<string, number> = {};
   const byName = (name: string) => stack.processes().find((p) => p.name === name) as ServiceProcess;
@@ -226,31 +240,34 @@ async function soak(stack: Stack): Promise<number> {
     await bringBack(name);
     restartedAt[name] = at();
   };
-  const faults = [
-    { fault: 'bridge SIGKILL', run: crashAndRestart('bridge') },
-    { fault: 'broker kill -9', run: crashAndRestart('mosquitto') },
-    { fault: 'redis kill -9', run: crashAndRestart('redis') },
-    { fault: 'core restart', run: restart('core') },
-    { fault: 'gateway-2 restart', run: restart('gateway-2') },
-  ];
+  const runFault: Record<(typeof faultNames)[number], () => Promise<void>> = {
+    'bridge SIGKILL': crashAndRestart('bridge'),
+    'broker kill -9': crashAndRestart('mosquitto'),
+    'redis kill -9': crashAndRestart('redis'),
+    'core restart': restart('core'),
+    'gateway-2 restart': restart('gateway-2'),
+  };
   const faultLog: { fault: string; atS: number; tookMs: number; error?: string }[] = [];
-  for (const [i, fault] of faults.entries()) {
-    const when = faultWindow.from + ((faultWindow.to - faultWindow.from) * i) / (faults.length - 1);
-    await pause(Math.max(0, when - at()));
-    log(`fault: ${fault.fault}`);
+  for (const [i, fault] of faultNames.entries()) {
+    await pause(Math.max(0, (faultsAtMs[i] as number) - at()));
+    log(`fault: ${fault}`);
     const began = at();
     try {
-      await fault.run();
-      faultLog.push({ fault: fault.fault, atS: Math.round(began / 1000), tookMs: at() - began });
+      await runFault[fault]();
+      faultLog.push({ fault, atS: Math.round(began / 1000), tookMs: at() - began });
     } catch (error) {
       faultLog.push({
-        fault: fault.fault,
+        fault,
         atS: Math.round(began / 1000),
         tookMs: at() - began,
         error: error instanceof Error ? error.message.slice(0, 300) : String(error),
       });
     }
-    log(`recovered from ${fault.fault} in ${at() - began} ms`);
+    log(`recovered from ${fault} in ${at() - began} ms`);
+  }
+  for (const [service, back] of Object.entries(restartedAt)) {
+    if (back + warmUpMs + windowMs > lastWindowFromMs)
+      log(`${service} was back too late for its own first window to close before the last one: judged across them`);
   }
   await pause(Math.max(0, durationMs - at()));
   clearInterval(sampler);
@@ -301,27 +318,25 @@ async function soak(stack: Stack): Promise<number> {
   }
   const readings = missingReadings(acknowledged, stored);
 
-  // Every alert event of the stream since the clients' start cursor, in the stream's order.
-  const readStream = async () => {
-    const events: { key: string; alertId: string }[] = [];
-    let page = await store.alertEventsAfter(start, {}, 1000);
-    for (;;) {
-      events.push(
-        ...page.events.map((e) => ({
-          alertId: e.event.alertId,
-          key: alertEventKey(e.event.alertId, e.event.transition, new Date(e.event.at).getTime()),
-        })),
-      );
-      if (!page.more) return events;
-      page = await store.alertEventsAfter(page.cursor, {}, 1000);
-    }
-  };
-  const stream = await readStream();
-  const streamKeys = new Set(stream.map((e) => e.key));
-  const caughtUp = (f: AlertFollower) => new Set(f.events.map((e) => e.key).filter((k) => streamKeys.has(k))).size;
+  // The publisher stopped and the archive drained: no more events come. The record reads to the stream's head, the
+  // clients are given a minute to get what it holds, and the record looks once more (a straggler means waiting again).
   const caughtUpBy = Date.now() + 60_000;
-  while (followers.some((f) => caughtUp(f) < stream.length) && Date.now() < caughtUpBy) await pause(500);
+  const caughtUp = async () => {
+    const keys = new Set(record.events.map((e) => e.key));
+    const got = (f: AlertFollower) => new Set(f.events.map((e) => e.key).filter((k) => keys.has(k))).size;
+    while (followers.some((f) => got(f) < keys.size) && Date.now() < caughtUpBy) await pause(500);
+  };
+  let recordError: string | null = null;
+  try {
+    await record.catchUp();
+    do await caughtUp();
+    while ((await record.catchUp()) > 0 && Date.now() < caughtUpBy);
+  } catch (error) {
+    recordError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    log(`FAIL: the record of the alert stream is incomplete: ${recordError}`);
+  }
   await Promise.all(followers.map((f) => f.stop()));
+  const stream = record.events;
   const clients = followers.map((f) => ({
     client: f.name,
     resumes: f.resumes,
@@ -332,12 +347,12 @@ async function soak(stack: Stack): Promise<number> {
   const memory = memoryFlat(
     samples,
     { from: warmUpMs, to: warmUpMs + windowMs },
-    { from: durationMs - windowMs, to: durationMs + 1 },
+    { from: lastWindowFromMs, to: durationMs + 1 },
     0.15,
     Object.fromEntries(
       Object.entries(restartedAt).map(([service, back]) => [
         service,
-        { from: back + restartSettleMs, to: back + restartSettleMs + restartWindowMs },
+        { from: back + warmUpMs, to: back + warmUpMs + windowMs },
       ]),
     ),
   );
@@ -345,7 +360,10 @@ async function soak(stack: Stack): Promise<number> {
   const services = memory.filter((m) => m.service !== 'publisher');
   const pass = {
     zeroReadingsLost: readings.missing === 0 && readings.acknowledgedDistinct > 0,
-    zeroAlertEventsLost: clients.every((c) => c.lost === 0 && c.duplicates === 0 && c.inOrder) && stream.length > 0,
+    zeroAlertEventsLost:
+      recordError === null &&
+      clients.every((c) => c.lost === 0 && c.duplicates === 0 && c.inOrder) &&
+      stream.length > 0,
     memoryFlat: services.every((m) => m.flat),
   };
   const result = {
@@ -371,7 +389,11 @@ async function soak(stack: Stack): Promise<number> {
       archiveDrainedSecondsAfterStop: drainedInS,
     },
     ingestStats: ingest,
-    alerts: { streamEvents: stream.length, clients },
+    alerts: {
+      streamEvents: stream.length,
+      record: { failedReads: record.failedReads, complete: recordError === null, error: recordError },
+      clients,
+    },
     memory,
     memoryTimelineStepS: timelineStepMs / 1000,
     memoryTimelineMb: memoryTimeline(samples, timelineStepMs),
@@ -384,7 +406,7 @@ async function soak(stack: Stack): Promise<number> {
     [
       `soak ${minutes} min at ${published.publishedPerSec}/s published (target ${perSecond}), load ${result.loadAverage.join(' ')}`,
       `readings: ${readings.acknowledgedDistinct} acknowledged, ${archived} archived, ${readings.missing} missing → ${pass.zeroReadingsLost ? 'PASS' : 'FAIL'}`,
-      `alert events: ${stream.length} in the stream; ${clients.map((c) => `${c.client} ${c.received} received, ${c.lost} lost, ${c.duplicates} duplicates, ${c.inOrder ? 'in order' : 'OUT OF ORDER'}, ${c.resumes} resumes`).join('; ')} → ${pass.zeroAlertEventsLost ? 'PASS' : 'FAIL'}`,
+      `alert events: ${stream.length} in the stream (recorded live, ${record.failedReads} failed reads retried${recordError ? `, INCOMPLETE: ${recordError}` : ''}); ${clients.map((c) => `${c.client} ${c.received} received, ${c.lost} lost, ${c.duplicates} duplicates, ${c.inOrder ? 'in order' : 'OUT OF ORDER'}, ${c.resumes} resumes`).join('; ')} → ${pass.zeroAlertEventsLost ? 'PASS' : 'FAIL'}`,
       `memory: ${services.map((m) => `${m.service} ${m.firstMb}→${m.lastMb} MB (${m.ratio})`).join(', ')} → ${pass.memoryFlat ? 'PASS' : `FAIL (${failedServices.join(', ')})`}`,
     ].join('\n'),
   );
