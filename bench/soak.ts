@@ -357,6 +357,12 @@ async function soak(stack: Stack): Promise<number> {
     ),
   );
   const ingest = await store.ingestStats();
+  // What the broker dropped from a session's queue past max_queued_messages (acknowledged to the publisher, never
+  // delivered): the first place to look when readings are missing.
+  const brokerLog = join(logDir, 'mosquitto.log');
+  const brokerDrops = (existsSync(brokerLog) ? readFileSync(brokerLog, 'utf8') : '')
+    .split('\n')
+    .filter((line) => line.includes('being dropped'));
   const services = memory.filter((m) => m.service !== 'publisher');
   const pass = {
     zeroReadingsLost: readings.missing === 0 && readings.acknowledgedDistinct > 0,
@@ -389,6 +395,7 @@ async function soak(stack: Stack): Promise<number> {
       archiveDrainedSecondsAfterStop: drainedInS,
     },
     ingestStats: ingest,
+    brokerDropNotices: { count: brokerDrops.length, first: brokerDrops[0] ?? null },
     alerts: {
       streamEvents: stream.length,
       record: { failedReads: record.failedReads, complete: recordError === null, error: recordError },
