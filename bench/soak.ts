@@ -408,13 +408,13 @@ async function soak(stack: Stack): Promise<number> {
     pass,
   };
   console.log(JSON.stringify(result));
-  const failedServices = services.filter((m) => !m.flat).map((m) => `${m.service} ${m.firstMb}→${m.lastMb} MB`);
+  const failedServices = services.filter((m) => !m.flat).map((m) => `${m.service} ${m.firstPeakMb}→${m.lastPeakMb} MB`);
   console.log(
     [
       `soak ${minutes} min at ${published.publishedPerSec}/s published (target ${perSecond}), load ${result.loadAverage.join(' ')}`,
       `readings: ${readings.acknowledgedDistinct} acknowledged, ${archived} archived, ${readings.missing} missing → ${pass.zeroReadingsLost ? 'PASS' : 'FAIL'}`,
       `alert events: ${stream.length} in the stream (recorded live, ${record.failedReads} failed reads retried${recordError ? `, INCOMPLETE: ${recordError}` : ''}); ${clients.map((c) => `${c.client} ${c.received} received, ${c.lost} lost, ${c.duplicates} duplicates, ${c.inOrder ? 'in order' : 'OUT OF ORDER'}, ${c.resumes} resumes`).join('; ')} → ${pass.zeroAlertEventsLost ? 'PASS' : 'FAIL'}`,
-      `memory: ${services.map((m) => `${m.service} ${m.firstMb}→${m.lastMb} MB (${m.ratio})`).join(', ')} → ${pass.memoryFlat ? 'PASS' : `FAIL (${failedServices.join(', ')})`}`,
+      `memory (window peaks): ${services.map((m) => `${m.service} ${m.firstPeakMb}→${m.lastPeakMb} MB (${m.ratio})`).join(', ')} → ${pass.memoryFlat ? 'PASS' : `FAIL (${failedServices.join(', ')})`}`,
     ].join('\n'),
   );
   return Object.values(pass).every(Boolean) ? 0 : 1;
