@@ -255,7 +255,7 @@ export function createMemoryTwinStore(options: MemoryTwinStoreOptions = {}): Twi
       const owner = entityKeyOfAlert(id);
       const engine = owner === null ? null : (state.entities.get(owner)?.monitor.state ?? null);
       const changeable =
-        alert?.endedAt != null && engine !== null && (engine.horizonAt === null || engine.horizonAt < alert.endedAt);
+        alert?.endedAt != null && engine !== null && (engine.horizonAt == null || engine.horizonAt < alert.endedAt);
       if (changeable) {
         listed.set(id, now);
         continue;
