@@ -145,10 +145,14 @@ describe.each(stores)('ended alerts that left the store (%s), corrected by very 
         data: { acknowledgeAlert: { id, state: 'CLEARED_ACKNOWLEDGED', acknowledgedBy: 'night-shift' } },
       });
       // Known to nobody: still NOT_FOUND, and nothing written.
-      const unknown = await ack('container:BOX-ENDED:TEMPERATURE_HIGH:99');
+      const outboxBefore = (await store.outbox.lag()).unacknowledged;
+      const unknownId = 'container:BOX-ENDED:TEMPERATURE_HIGH:99';
+      const unknown = await ack(unknownId);
       expect((unknown.body as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
         'NOT_FOUND',
       );
+      expect(await store.alertEvents(unknownId)).toEqual([]);
+      expect((await store.outbox.lag()).unacknowledged).toBe(outboxBefore);
     } finally {
       await subgraph.stop();
     }
